@@ -1,0 +1,124 @@
+# amfgate build. `make` builds build/amfgate; `make test` runs every test in a
+# normal build and again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#
+# Sources: every src/<module>/**.cpp is part of build/lib<module>.a and of
+# build/libamfgate.a. Tests: tests/<module>/*.cpp form one doctest binary per
+# folder, build/tests/<module>-tests, linked against the modules named in
+# TEST_DEPS_<module> (default: all). Fuzzers: tests/fuzz/fuzz_<name>.cpp.
+# Benchmarks: bench/bench_<name>.cpp, and the load generator bench/loadgen/.
+
+CXX      ?= g++
+CC       ?= gcc
+BUILD    ?= build
+SAN      ?=
+FUZZ     ?=
+VENDOR   := vendor/mbedtls
+STAMP    := $(VENDOR)/.complete
+LLHTTP_SRC := /usr/share/llhttp
+LLHTTP_INC := /usr/share/include/llhttp
+
+OPT      ?= -O2
+CPPFLAGS := -Isrc -Iinclude -I$(VENDOR)/include -I$(LLHTTP_INC) -MMD -MP
+CXXFLAGS := -std=c++20 $(OPT) -g -Wall -Wextra -Wno-missing-field-initializers -fno-omit-frame-pointer
+CFLAGS   := $(OPT) -g -fno-omit-frame-pointer
+LDLIBS   := $(VENDOR)/lib/libmbedtls.a $(VENDOR)/lib/libmbedx509.a $(VENDOR)/lib/libmbedcrypto.a \
+            -luv -lxxhash -lpthread
+ifneq ($(SAN),)
+  SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+  CXXFLAGS += $(SANFLAGS)
+  CFLAGS   += $(SANFLAGS)
+  LDFLAGS  += $(SANFLAGS)
+endif
+ifneq ($(FUZZ),)
+  FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -DAMFGATE_FUZZING
+  CXXFLAGS += $(FUZZFLAGS)
+  CFLAGS   += $(FUZZFLAGS)
+endif
+
+MODULES  := $(sort $(foreach f,$(shell find src -mindepth 2 -name '*.cpp'),$(word 2,$(subst /, ,$(f)))))
+mod_srcs  = $(shell find src/$(1) -name '*.cpp')
+mod_objs  = $(patsubst %.cpp,$(BUILD)/obj/%.o,$(call mod_srcs,$(1)))
+MOD_LIBS := $(foreach m,$(MODULES),$(BUILD)/lib$(m).a)
+LLHTTP_OBJS := $(patsubst $(LLHTTP_SRC)/%.c,$(BUILD)/obj/llhttp/%.o,$(wildcard $(LLHTTP_SRC)/*.c))
+ALL_OBJS := $(foreach m,$(MODULES),$(call mod_objs,$(m))) $(LLHTTP_OBJS)
+link_libs = -Wl,--start-group $(foreach m,$(1),$(BUILD)/lib$(m).a) $(BUILD)/libllhttp.a -Wl,--end-group $(LDLIBS)
+
+TEST_MODULES := $(sort $(patsubst tests/%/,%,$(dir $(wildcard tests/*/test_*.cpp))))
+TEST_BINS    := $(foreach t,$(TEST_MODULES),$(BUILD)/tests/$(t)-tests)
+FUZZERS      := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
+BENCHES      := $(patsubst bench/%.cpp,%,$(wildcard bench/bench_*.cpp))
+-include $(wildcard tests/*/deps.mk)
+
+.PHONY: all test test-run bench fuzz run clean setup
+all: $(BUILD)/amfgate $(BUILD)/libamfgate.a
+
+setup: $(STAMP)
+$(STAMP): vendor/setup.sh
+	bash vendor/setup.sh
+
+$(BUILD)/obj/%.o: %.cpp | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+$(BUILD)/obj/llhttp/%.o: $(LLHTTP_SRC)/%.c | $(STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -I$(LLHTTP_INC) $(CFLAGS) -c $< -o $@
+$(BUILD)/libllhttp.a: $(LLHTTP_OBJS)
+	@rm -f $@ && ar rcs $@ $^
+define module_lib
+$(BUILD)/lib$(1).a: $(call mod_objs,$(1))
+	@rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
+
+$(BUILD)/libamfgate.a: $(ALL_OBJS)
+	@rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/amfgate: $(BUILD)/obj/src/main.o $(MOD_LIBS) $(BUILD)/libllhttp.a
+	$(CXX) $(LDFLAGS) $< $(call link_libs,$(MODULES)) -o $@
+
+# One doctest binary per tests/<module>/ folder.
+define test_bin
+$(BUILD)/tests/$(1)-tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) \
+    $(BUILD)/obj/tests/support/doctest_main.o $(foreach m,$(or $(TEST_DEPS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a) $(BUILD)/libllhttp.a
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(LDFLAGS) $$(filter %.o,$$^) $$(call link_libs,$(or $(TEST_DEPS_$(1)),$(MODULES))) -o $$@
+endef
+$(foreach t,$(TEST_MODULES),$(eval $(call test_bin,$(t))))
+
+# Runs every test binary; integration tests find the server through AMFGATE_BIN.
+test-run: $(TEST_BINS) $(BUILD)/amfgate
+	@AMFGATE_BIN=$(abspath $(BUILD)/amfgate) AMFGATE_BUILD=$(abspath $(BUILD)) \
+	  bash tests/support/run_tests.sh $(TEST_BINS)
+
+test:
+	@$(MAKE) --no-print-directory test-run
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 test-run
+
+define fuzz_bin
+$(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(MOD_LIBS) $(BUILD)/libllhttp.a
+	@mkdir -p $$(dir $$@)
+	$$(CXX) -fsanitize=fuzzer,address,undefined $$< $$(call link_libs,$(MODULES)) -o $$@
+endef
+$(foreach f,$(FUZZERS),$(eval $(call fuzz_bin,$(f))))
+FUZZ_SECONDS ?= 60
+fuzz:
+	@$(MAKE) --no-print-directory CXX=clang++ CC=clang BUILD=build/fuzz FUZZ=1 OPT=-O1 fuzz-run
+fuzz-run: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
+	@bash tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS) $^
+
+define bench_bin
+$(BUILD)/bench/$(1): $(BUILD)/obj/bench/$(1).o $(MOD_LIBS) $(BUILD)/libllhttp.a
+	@mkdir -p $$(dir $$@)
+	$$(CXX) $$(LDFLAGS) $$< $$(call link_libs,$(MODULES)) -o $$@
+endef
+$(foreach b,$(BENCHES),$(eval $(call bench_bin,$(b))))
+bench: $(foreach b,$(BENCHES),$(BUILD)/bench/$(b))
+	@for b in $^; do echo "== $$b"; $$b || exit 1; done
+
+run: $(BUILD)/amfgate
+	$(BUILD)/amfgate
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
