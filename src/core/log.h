@@ -91,6 +91,7 @@ class Logger {
   // A security event at level warn: "security event=NAME detail...". For
   // alarms such as the replay of a redeemed alias or a rate-limit storm.
   void Security(const char* event, const char* format, ...) __attribute__((format(printf, 3, 4)));
+  void SecurityV(const char* event, const char* format, va_list args);
 
   void Access(const AccessEntry& entry);
   void FlushAccess();
