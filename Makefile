@@ -49,7 +49,7 @@ FUZZERS      := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 BENCHES      := $(patsubst bench/%.cpp,%,$(wildcard bench/bench_*.cpp))
 -include $(wildcard tests/*/deps.mk)
 
-.PHONY: all test test-run bench fuzz run clean setup
+.PHONY: all test test-run bench bench-compare fuzz run clean setup
 all: $(BUILD)/amfgate $(BUILD)/libamfgate.a
 
 setup: $(STAMP)
@@ -114,6 +114,17 @@ endef
 $(foreach b,$(BENCHES),$(eval $(call bench_bin,$(b))))
 bench: $(foreach b,$(BENCHES),$(BUILD)/bench/$(b))
 	@for b in $^; do echo "== $$b"; $$b || exit 1; done
+
+# The load generator drives a running server over loopback. It links only
+# core and mbedTLS (its HTTP and AMF code is its own), so a half-finished
+# server module never keeps it from building.
+LOADGEN_OBJS := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard bench/loadgen/*.cpp))
+$(BUILD)/amfgate-bench: $(LOADGEN_OBJS) $(BUILD)/libcore.a
+	$(CXX) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# amfgate side by side with nginx and redis; BENCH_SECONDS, BENCH_ROUNDS tune it.
+bench-compare: $(BUILD)/amfgate $(BUILD)/amfgate-bench
+	bash bench/compare.sh
 
 run: $(BUILD)/amfgate
 	$(BUILD)/amfgate
