@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include "web/encoding.h"
+
+using namespace amfgate;
+
+TEST_CASE("base64 round-trips every length and rejects non-canonical text") {
+  std::string bytes;
+  for (int n = 0; n < 40; ++n) {
+    auto back = Base64Decode(Base64Encode(bytes));
+    REQUIRE(back.has_value());
+    CHECK(*back == bytes);
+    bytes += static_cast<char>(n * 37 + 200);
+  }
+  CHECK(Base64Encode("user:password") == "dXNlcjpwYXNzd29yZA==");
+  CHECK(Base64Decode("dXNlcjpwYXNzd29yZA==").value() == "user:password");
+  CHECK_FALSE(Base64Decode("dXNlcjpwYXNzd29yZA=").has_value());
+  CHECK_FALSE(Base64Decode("dX=lcjpw").has_value());
+  CHECK_FALSE(Base64Decode("dXNl cjpw").has_value());
+  CHECK_FALSE(Base64Decode("QR==").has_value());  // non-zero padding bits
+  CHECK(Base64Decode("QQ==").value() == "A");
+}
+
+TEST_CASE("base64url has no padding and no + or /") {
+  CHECK(Base64UrlEncode(std::string("\xfb\xff\xfe", 3)) == "-__-");
+  CHECK(Base64UrlEncode(std::string(32, '\0')).size() == 43);
+}
+
+TEST_CASE("form bodies decode, and broken escapes are refused") {
+  auto f = ParseForm("username=al+ice&password=p%26w%3D&&empty=&flag");
+  REQUIRE(f.has_value());
+  REQUIRE(f->size() == 4);
+  CHECK(*FindField(*f, "username") == "al ice");
+  CHECK(*FindField(*f, "password") == "p&w=");
+  CHECK(FindField(*f, "empty")->empty());
+  CHECK(FindField(*f, "flag")->empty());
+  CHECK(FindField(*f, "nope") == nullptr);
+  CHECK_FALSE(ParseForm("a=%4").has_value());
+  CHECK_FALSE(ParseForm("a=%zz").has_value());
+}
+
+TEST_CASE("form encoding escapes everything a flashvars value could break on") {
+  CHECK(FormEncode("https://h:8443/gateway?a=1&b=2 c") == "https%3A%2F%2Fh%3A8443%2Fgateway%3Fa%3D1%26b%3D2+c");
+  CHECK(ParseForm("v=" + FormEncode("x&y=z %+")).value()[0].second == "x&y=z %+");
+}
+
+TEST_CASE("cookies are found by exact name") {
+  std::string h = "a_x=1; __Host-sid=abc;  sid=def ;gsid=g";
+  CHECK(FindCookie(h, "__Host-sid").value() == "abc");
+  CHECK(FindCookie(h, "sid").value() == "def");
+  CHECK(FindCookie(h, "gsid").value() == "g");
+  CHECK_FALSE(FindCookie(h, "Host-sid").has_value());
+  CHECK_FALSE(FindCookie("", "a").has_value());
+}
+
+TEST_CASE("HTML escaping covers the five characters that matter") {
+  CHECK(HtmlEscape("&<>\"'x") == "&amp;&lt;&gt;&quot;&#39;x");
+}
