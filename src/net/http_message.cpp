@@ -1,0 +1,195 @@
+#include "net/http_message.h"
+
+#include <cstdio>
+
+#include "net/http_chars.h"
+
+namespace amfgate {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
+  }
+  return true;
+}
+
+const HeaderField* Request::FindHeader(std::string_view name) const {
+  for (const HeaderField& h : headers) {
+    if (EqualsIgnoreCase(h.name, name)) return &h;
+  }
+  return nullptr;
+}
+
+std::string_view Request::Header(std::string_view name) const {
+  const HeaderField* h = FindHeader(name);
+  return h != nullptr ? h->value : std::string_view();
+}
+
+size_t Request::CountHeader(std::string_view name) const {
+  size_t n = 0;
+  for (const HeaderField& h : headers) n += EqualsIgnoreCase(h.name, name) ? 1 : 0;
+  return n;
+}
+
+bool PercentDecodePath(std::string_view path, std::string* out) {
+  out->clear();
+  out->reserve(path.size());
+  for (size_t i = 0; i < path.size(); ++i) {
+    char c = path[i];
+    if (c != '%') {
+      out->push_back(c);
+      continue;
+    }
+    if (i + 2 >= path.size()) return false;
+    int hi = HexValue(path[i + 1]);
+    int lo = HexValue(path[i + 2]);
+    if (hi < 0 || lo < 0) return false;
+    char decoded = static_cast<char>(hi * 16 + lo);
+    // An encoded NUL would truncate a file name; an encoded '/' would let
+    // "a%2F..%2Fb" look like one segment to the router and two to the disk.
+    if (decoded == '\0' || decoded == '/') return false;
+    out->push_back(decoded);
+    i += 2;
+  }
+  return true;
+}
+
+const char* ReasonPhrase(int status) {
+  switch (status) {
+    case 100: return "Continue";
+    case 101: return "Switching Protocols";
+    case 200: return "OK";
+    case 201: return "Created";
+    case 202: return "Accepted";
+    case 204: return "No Content";
+    case 206: return "Partial Content";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 406: return "Not Acceptable";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 410: return "Gone";
+    case 411: return "Length Required";
+    case 412: return "Precondition Failed";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 416: return "Range Not Satisfiable";
+    case 417: return "Expectation Failed";
+    case 422: return "Unprocessable Content";
+    case 426: return "Upgrade Required";
+    case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 501: return "Not Implemented";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    case 505: return "HTTP Version Not Supported";
+  }
+  return "Unknown";
+}
+
+void Response::Reset() {
+  status_ = 200;
+  headers_.clear();
+  content_type_.clear();
+  body_.clear();
+  close_ = false;
+  has_csp_ = false;
+  has_cache_control_ = false;
+  has_referrer_policy_ = false;
+}
+
+Code Response::AddHeader(std::string_view name, std::string_view value) {
+  if (!IsToken(name) || !IsFieldValue(value)) return Code::kInvalidArgument;
+  // The server writes these itself; a second copy from a handler would make
+  // the framing ambiguous (Content-Length, Transfer-Encoding) or contradict
+  // the server's decision (Connection, Date, the fixed security headers).
+  static constexpr std::string_view kManaged[] = {
+      "content-length", "transfer-encoding",      "connection", "date",
+      "keep-alive",     "x-content-type-options", "strict-transport-security"};
+  for (std::string_view m : kManaged) {
+    if (EqualsIgnoreCase(name, m)) return Code::kInvalidArgument;
+  }
+  if (EqualsIgnoreCase(name, "content-type")) {
+    content_type_.assign(value);
+    return Code::kOk;
+  }
+  if (EqualsIgnoreCase(name, "content-security-policy")) has_csp_ = true;
+  if (EqualsIgnoreCase(name, "cache-control")) has_cache_control_ = true;
+  if (EqualsIgnoreCase(name, "referrer-policy")) has_referrer_policy_ = true;
+  headers_.append(name);
+  headers_.append(": ");
+  headers_.append(TrimWhitespace(value));
+  headers_.append("\r\n");
+  return Code::kOk;
+}
+
+void Response::SetContentType(std::string_view type) {
+  if (IsFieldValue(type)) content_type_.assign(TrimWhitespace(type));
+}
+
+void Response::SetNoStore() {
+  if (has_cache_control_) return;
+  (void)AddHeader("Cache-Control", "no-store");
+}
+
+void Response::Text(int status, std::string_view body) {
+  status_ = status;
+  content_type_.assign("text/plain; charset=utf-8");
+  body_.assign(body);
+}
+
+void Response::Html(int status, std::string_view body) {
+  status_ = status;
+  content_type_.assign("text/html; charset=utf-8");
+  body_.assign(body);
+}
+
+void Response::Redirect(int status, std::string_view location) {
+  if (AddHeader("Location", location) != Code::kOk) {
+    Error(500);
+    return;
+  }
+  status_ = status;
+  body_.clear();
+}
+
+void Response::Error(int status) {
+  status_ = status;
+  content_type_.assign("text/plain; charset=utf-8");
+  body_.clear();
+  char line[64];
+  int n = std::snprintf(line, sizeof(line), "%d %s\n", status, ReasonPhrase(status));
+  body_.append(line, n > 0 ? static_cast<size_t>(n) : 0);
+}
+
+bool Response::Validate() const {
+  if (status_ < 100 || status_ > 599) return false;
+  if (!IsFieldValue(content_type_)) return false;
+  // Every header line is "token: value\r\n" with a clean value.
+  std::string_view rest = headers_;
+  while (!rest.empty()) {
+    size_t end = rest.find("\r\n");
+    if (end == std::string_view::npos) return false;
+    std::string_view line = rest.substr(0, end);
+    size_t colon = line.find(':');
+    if (colon == std::string_view::npos || !IsToken(line.substr(0, colon))) return false;
+    if (!IsFieldValue(line.substr(colon + 1))) return false;
+    rest.remove_prefix(end + 2);
+  }
+  return true;
+}
+
+}  // namespace amfgate
