@@ -49,7 +49,7 @@ FUZZERS      := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 BENCHES      := $(patsubst bench/%.cpp,%,$(wildcard bench/bench_*.cpp))
 -include $(wildcard tests/*/deps.mk)
 
-.PHONY: all test test-run bench bench-compare fuzz run clean setup
+.PHONY: all test test-run bench bench-compare fuzz interop run clean setup
 all: $(BUILD)/amfgate $(BUILD)/libamfgate.a
 
 setup: $(STAMP)
@@ -125,6 +125,15 @@ $(BUILD)/amfgate-bench: $(LOADGEN_OBJS) $(BUILD)/libcore.a
 # amfgate side by side with nginx and redis; BENCH_SECONDS, BENCH_ROUNDS tune it.
 bench-compare: $(BUILD)/amfgate $(BUILD)/amfgate-bench
 	bash bench/compare.sh
+
+# Interoperability with AMF implementations nobody here wrote (Wireshark's
+# dissector through tshark, the npm package amf3-ts). The driver links only
+# core and amf; the script installs its test-only tools itself.
+$(BUILD)/interop/amfjson: $(BUILD)/obj/tests/interop/amfjson_main.o $(BUILD)/libcore.a $(BUILD)/libamf.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $< $(BUILD)/libamf.a $(BUILD)/libcore.a $(LDLIBS) -o $@
+interop: $(BUILD)/interop/amfjson
+	@bash tests/interop/run_interop.sh $(abspath $(BUILD)/interop/amfjson) $(abspath $(BUILD)/interop)
 
 run: $(BUILD)/amfgate
 	$(BUILD)/amfgate
