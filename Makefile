@@ -135,6 +135,30 @@ $(BUILD)/interop/amfjson: $(BUILD)/obj/tests/interop/amfjson_main.o $(BUILD)/lib
 interop: $(BUILD)/interop/amfjson
 	@bash tests/interop/run_interop.sh $(abspath $(BUILD)/interop/amfjson) $(abspath $(BUILD)/interop)
 
+# The demo Flash client (client/*.hx, built by Debian's haxe) and Ruffle (npm,
+# pinned in e2e/package-lock.json), copied into the default document root where
+# the app page finds them (/amfgate.swf, /amfgate-player.js, /ruffle/). `make
+# e2e` installs what it needs (e2e/setup.sh) and runs the browser tests against
+# build/amfgate; artifacts (screenshots, server logs) go to build/e2e/.
+.PHONY: client ruffle e2e
+DOCROOT_DIR := conf/docroot
+client: $(DOCROOT_DIR)/amfgate.swf $(DOCROOT_DIR)/amfgate-player.js
+$(BUILD)/client/amfgate.swf: client/amfgate.hxml $(wildcard client/*.hx)
+	@mkdir -p $(dir $@)
+	haxe client/amfgate.hxml -swf $@
+$(DOCROOT_DIR)/amfgate.swf: $(BUILD)/client/amfgate.swf
+	@mkdir -p $(dir $@) && cp $< $@
+$(DOCROOT_DIR)/amfgate-player.js: client/amfgate-player.js
+	@mkdir -p $(dir $@) && cp $< $@
+ruffle: $(DOCROOT_DIR)/ruffle/ruffle.js
+$(DOCROOT_DIR)/ruffle/ruffle.js: e2e/package-lock.json
+	@DOCROOT=$(DOCROOT_DIR) bash e2e/setup.sh ruffle
+e2e:
+	@bash e2e/setup.sh packages npm
+	@$(MAKE) --no-print-directory $(BUILD)/amfgate client ruffle
+	@AMFGATE_BIN=$(abspath $(BUILD)/amfgate) E2E_OUT=$(abspath $(BUILD)/e2e) \
+	  DOCROOT=$(abspath $(DOCROOT_DIR)) node e2e/run.mjs
+
 run: $(BUILD)/amfgate
 	$(BUILD)/amfgate
 
