@@ -463,7 +463,9 @@ Status ApplyDirective(const std::string& place, const std::string& name, const W
   return Status::Ok();
 }
 
-std::string DeriveOrigin(const ListenAddress& a) {
+}  // namespace
+
+std::string OriginOf(const ListenAddress& a) {
   std::string host = a.address;
   if (host == "0.0.0.0") host = "127.0.0.1";
   else if (host == "::") host = "[::1]";
@@ -471,6 +473,14 @@ std::string DeriveOrigin(const ListenAddress& a) {
   bool default_port = (a.tls && a.port == 443) || (!a.tls && a.port == 80);
   return std::string(a.tls ? "https://" : "http://") + host + (default_port ? "" : ":" + std::to_string(a.port));
 }
+
+std::string Config::PlaceOf(std::string_view directive) const {
+  auto it = places.find(std::string(directive));
+  if (it == places.end()) return std::string(directive) + ": ";
+  return it->second + ": " + std::string(directive) + ": ";
+}
+
+namespace {
 
 // Cross-field checks, naming where the offending directive was given.
 Status CheckConfig(const Config& c, std::map<std::string, std::string>& where, const std::string& fallback) {
@@ -583,7 +593,11 @@ Status LoadConfig(const std::string& path, const std::vector<ConfigOverride>& ov
   if (!s.ok()) return s;
   s = CheckConfig(c, where, path.empty() ? "defaults" : path);
   if (!s.ok()) return s;
-  if (c.public_origin.empty()) c.public_origin = DeriveOrigin(c.listen.front());
+  if (c.public_origin.empty()) {
+    c.public_origin = OriginOf(c.listen.front());
+    c.public_origin_derived = true;
+  }
+  c.places = std::move(where);
   *config = std::move(c);
   return Status::Ok();
 }

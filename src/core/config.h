@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,7 @@ struct Config {
   // Empty in the file means "derive from the first listener", which LoadConfig
   // fills in, so after loading it is never empty.
   std::string public_origin;
+  bool public_origin_derived = false;  // true when LoadConfig derived it (the app fixes port 0 after binding)
 
   // --- TLS
   std::string certificate;      // PEM file; empty: generate a self-signed ECDSA P-256 certificate
@@ -113,6 +115,12 @@ struct Config {
   // Where the configuration came from ("" when built-in defaults only); kept
   // so that SIGHUP reloads the same file with the same overrides.
   std::string source_file;
+  // Where each directive was last given ("conf/x.conf:12" or "command line"),
+  // so that later checks (certificate files, docroot) can name the line.
+  std::map<std::string, std::string> places;
+  // "conf/x.conf:12: certificate: " for `directive`, or "NAME: " when it was
+  // never given (a default).
+  std::string PlaceOf(std::string_view directive) const;
 
   // Cross-field invariants (certificate and key together, session_lifetime >=
   // session_idle, at least one listener, ...). LoadConfig checks the same and
@@ -144,6 +152,10 @@ Status LoadConfig(const std::string& path, const std::vector<ConfigOverride>& ov
 // word starting with "--"). `args` excludes the program name and the options
 // main handles itself (-c, -t).
 Status ParseOverrides(const std::vector<std::string>& args, std::vector<ConfigOverride>* overrides);
+
+// The origin a listener is reached at: "https://127.0.0.1:8443" (the default
+// port of the scheme omitted, a wildcard address replaced by loopback).
+std::string OriginOf(const ListenAddress& listen);
 
 // The list of directives with a one-line description each, for --help.
 std::string DirectiveHelp();

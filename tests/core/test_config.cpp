@@ -260,3 +260,32 @@ TEST_CASE("the help text lists every directive") {
 
 }  // namespace
 }  // namespace amfgate
+
+namespace amfgate {
+namespace {
+
+TEST_CASE("a loaded configuration remembers where each directive was given") {
+  std::string path = "/tmp/amfgate-test-places-" + std::to_string(getpid()) + ".conf";
+  {
+    std::ofstream f(path);
+    f << "# x\n\ndocroot /srv/www\nalias_ttl 20\n";
+  }
+  Config c;
+  std::vector<ConfigOverride> o;
+  REQUIRE(ParseOverrides({"--alias_ttl", "25"}, &o).ok());
+  REQUIRE(LoadConfig(path, o, &c).ok());
+  CHECK(c.PlaceOf("docroot") == path + ":3: docroot: ");
+  CHECK(c.PlaceOf("alias_ttl") == "command line: alias_ttl: ");
+  CHECK(c.PlaceOf("users_file") == "users_file: ");
+  CHECK(c.public_origin_derived);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("OriginOf omits the scheme's default port") {
+  CHECK(OriginOf({"127.0.0.1", 443, true}) == "https://127.0.0.1");
+  CHECK(OriginOf({"127.0.0.1", 80, true}) == "https://127.0.0.1:80");
+  CHECK(OriginOf({"::", 8080, false}) == "http://[::1]:8080");
+}
+
+}  // namespace
+}  // namespace amfgate
