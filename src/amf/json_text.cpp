@@ -9,12 +9,18 @@ namespace amfgate::json {
 
 const char* TypeName(Type type) {
   switch (type) {
-    case Type::kNull: return "null";
-    case Type::kBool: return "boolean";
-    case Type::kNumber: return "number";
-    case Type::kString: return "string";
-    case Type::kArray: return "array";
-    case Type::kObject: return "object";
+    case Type::kNull:
+      return "null";
+    case Type::kBool:
+      return "boolean";
+    case Type::kNumber:
+      return "number";
+    case Type::kString:
+      return "string";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
   }
   return "value";
 }
@@ -230,8 +236,10 @@ class Parser {
     Mark(out);
     char c = s_[pos_];
     switch (c) {
-      case '{': return ParseObject(out, depth + 1);
-      case '[': return ParseArray(out, depth + 1);
+      case '{':
+        return ParseObject(out, depth + 1);
+      case '[':
+        return ParseArray(out, depth + 1);
       case '"':
         out->type_ = Type::kString;
         return ParseString(&out->text_);
@@ -367,16 +375,35 @@ class Parser {
     if (pos_ >= s_.size()) return Fail("unterminated string");
     char c = s_[pos_++];
     switch (c) {
-      case '"': out->push_back('"'); return true;
-      case '\\': out->push_back('\\'); return true;
-      case '/': out->push_back('/'); return true;
-      case 'b': out->push_back('\b'); return true;
-      case 'f': out->push_back('\f'); return true;
-      case 'n': out->push_back('\n'); return true;
-      case 'r': out->push_back('\r'); return true;
-      case 't': out->push_back('\t'); return true;
-      case 'u': break;
-      default: --pos_; return Fail("unknown escape in a string");
+      case '"':
+        out->push_back('"');
+        return true;
+      case '\\':
+        out->push_back('\\');
+        return true;
+      case '/':
+        out->push_back('/');
+        return true;
+      case 'b':
+        out->push_back('\b');
+        return true;
+      case 'f':
+        out->push_back('\f');
+        return true;
+      case 'n':
+        out->push_back('\n');
+        return true;
+      case 'r':
+        out->push_back('\r');
+        return true;
+      case 't':
+        out->push_back('\t');
+        return true;
+      case 'u':
+        break;
+      default:
+        --pos_;
+        return Fail("unknown escape in a string");
     }
     uint32_t cp;
     if (!Hex4(&cp)) return false;
@@ -453,12 +480,28 @@ void AppendEscaped(std::string* out, std::string_view s) {
       continue;
     }
     switch (c) {
-      case '\b': out->append("\\b"); ++i; continue;
-      case '\f': out->append("\\f"); ++i; continue;
-      case '\n': out->append("\\n"); ++i; continue;
-      case '\r': out->append("\\r"); ++i; continue;
-      case '\t': out->append("\\t"); ++i; continue;
-      default: break;
+      case '\b':
+        out->append("\\b");
+        ++i;
+        continue;
+      case '\f':
+        out->append("\\f");
+        ++i;
+        continue;
+      case '\n':
+        out->append("\\n");
+        ++i;
+        continue;
+      case '\r':
+        out->append("\\r");
+        ++i;
+        continue;
+      case '\t':
+        out->append("\\t");
+        ++i;
+        continue;
+      default:
+        break;
     }
     uint32_t cp;
     size_t n = DecodeUtf8(s, i, &cp);
@@ -484,10 +527,18 @@ bool IsScalar(const Value& v) { return !v.is(Type::kArray) && !v.is(Type::kObjec
 
 void WriteCompact(std::string* out, const Value& v) {
   switch (v.type()) {
-    case Type::kNull: out->append("null"); return;
-    case Type::kBool: out->append(v.boolean() ? "true" : "false"); return;
-    case Type::kNumber: out->append(v.text()); return;
-    case Type::kString: AppendEscaped(out, v.text()); return;
+    case Type::kNull:
+      out->append("null");
+      return;
+    case Type::kBool:
+      out->append(v.boolean() ? "true" : "false");
+      return;
+    case Type::kNumber:
+      out->append(v.text());
+      return;
+    case Type::kString:
+      AppendEscaped(out, v.text());
+      return;
     case Type::kArray: {
       out->push_back('[');
       bool first = true;

@@ -45,7 +45,7 @@ class Value {
   static Value Null() { return Value(Type::kNull); }
   static Value Bool(bool b);
   static Value Int(int64_t n);
-  static Value Double(double d);  // finite values only; see FormatDouble
+  static Value Double(double d);           // finite values only; see FormatDouble
   static Value Number(std::string token);  // a JSON number token, already valid
   static Value String(std::string_view utf8);
   static Value Array() { return Value(Type::kArray); }

@@ -45,16 +45,17 @@ TEST_CASE("parsed members keep their order and duplicates, and numbers keep thei
 }
 
 TEST_CASE("serialize then parse gives the same tree, pretty or compact") {
-  json::Value v = MustParse(
-      R"({"version": 3, "list": [{"int": 5}, {"double": 0.1}, "s\"\\\n", [], {}],)"
-      R"( "nested": {"deep": [[1, 2], {"k": "v"}], "long": ")" +
-      std::string(100, 'x') + R"("}})");
+  json::Value v =
+      MustParse(R"({"version": 3, "list": [{"int": 5}, {"double": 0.1}, "s\"\\\n", [], {}],)"
+                R"( "nested": {"deep": [[1, 2], {"k": "v"}], "long": ")" +
+                std::string(100, 'x') + R"("}})");
   CHECK(MustParse(json::Serialize(v, true)) == v);
   CHECK(MustParse(json::Serialize(v, false)) == v);
 }
 
 TEST_CASE("errors name the line and column of the first problem") {
-  CHECK(ParseError("{\n  \"a\": 1,\n  \"b\" 2\n}") == "line 3, column 7: expected ':' after a member name");
+  CHECK(ParseError("{\n  \"a\": 1,\n  \"b\" 2\n}") ==
+        "line 3, column 7: expected ':' after a member name");
   CHECK(ParseError("[1, 2,]") == "line 1, column 7: expected a value");
   CHECK(ParseError("") == "line 1, column 1: unexpected end of input, expected a value");
   CHECK(ParseError("{} x") == "line 1, column 4: unexpected text after the JSON value");
