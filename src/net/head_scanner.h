@@ -1,0 +1,75 @@
+// The server's own checks on a request head, before llhttp sees it.
+//
+// llhttp 8.1 as packaged (built without LLHTTP_STRICT_MODE) accepts things a
+// front door must refuse: a bare CR inside a line (CVE-2023-30589), a bare LF
+// as a line end, obs-fold continuation lines, HTTP/0.9 request lines and any
+// version digits. The HeadScanner walks the head line by line and refuses
+// those, and enforces the size limits, so that llhttp is only ever handed a
+// complete head whose lines are already known to be well formed:
+//
+//   request-line = method SP origin-form SP "HTTP/1." ("0" / "1") CRLF
+//   header-line  = token ":" *(field-byte) CRLF     ; no space before ':'
+//   head         = request-line *header-line CRLF
+//
+// It is incremental: Scan() is called with the bytes of the head received so
+// far (always from the head's first byte, growing), remembers where it
+// stopped and looks at each byte once in total. Lines are found with memchr.
+//
+// Results: kAgain (need more bytes), kOk (head_size() bytes form the whole
+// head), or an error whose http_status() is 400, 414 (request line too long),
+// 431 (header line, header section or header count over its limit), 505 (a
+// well-formed version other than 1.0/1.1) and 501 is left to llhttp (unknown
+// methods). Limits count bytes without the CRLF for lines and with every
+// CRLF for the section.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "core/status.h"
+
+namespace amfgate {
+
+struct HeadLimits {
+  uint32_t max_request_line = 8192;
+  uint32_t max_header_line = 8192;
+  uint32_t max_header_section = 32768;
+  uint32_t max_headers = 64;
+};
+
+class HeadScanner {
+ public:
+  explicit HeadScanner(const HeadLimits& limits) : limits_(limits) {}
+
+  // Forgets the previous head; the next Scan starts a new one.
+  void Reset();
+  // `head` holds the head's bytes received so far, starting at its first byte;
+  // each call passes the same bytes again plus any new ones.
+  Code Scan(std::string_view head);
+
+  size_t head_size() const { return head_size_; }      // valid after kOk
+  int http_status() const { return http_status_; }      // valid after an error
+  const char* reason() const { return reason_; }        // valid after an error
+  uint32_t header_count() const { return header_count_; }
+  int version_minor() const { return version_minor_; }  // valid after kOk
+
+  bool Validate() const;
+
+ private:
+  Code Fail(int status, const char* reason);
+  Code CheckRequestLine(std::string_view line);
+  Code CheckHeaderLine(std::string_view line);
+
+  HeadLimits limits_;
+  size_t line_start_ = 0;  // offset of the line being scanned
+  size_t scanned_ = 0;     // bytes of that line already searched for LF
+  size_t head_size_ = 0;
+  uint32_t header_count_ = 0;
+  bool seen_request_line_ = false;
+  int http_status_ = 0;
+  const char* reason_ = "";
+  int version_minor_ = 1;
+};
+
+}  // namespace amfgate

@@ -1,0 +1,320 @@
+#include "net/request_parser.h"
+
+#include "net/http_chars.h"
+
+namespace amfgate {
+namespace {
+
+RequestParser* Self(llhttp_t* p) { return static_cast<RequestParser*>(p->data); }
+
+Method MethodFromLlhttp(uint8_t m) {
+  switch (m) {
+    case HTTP_GET: return Method::kGet;
+    case HTTP_HEAD: return Method::kHead;
+    case HTTP_POST: return Method::kPost;
+    case HTTP_PUT: return Method::kPut;
+    case HTTP_DELETE: return Method::kDelete;
+    case HTTP_OPTIONS: return Method::kOptions;
+    case HTTP_PATCH: return Method::kPatch;
+    default: return Method::kOther;
+  }
+}
+
+// reg-name, IPv4, IP-literal in brackets, optional port: the bytes RFC 3986
+// allows there. Anything else (spaces, '/', '@', '\\') is refused.
+bool IsHostValue(std::string_view v) {
+  if (v.empty()) return false;
+  for (unsigned char c : v) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+              c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '&' || c == '\'' ||
+              c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=' ||
+              c == ':' || c == '[' || c == ']' || c == '%';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool EndsWithCrlf(const char* base, size_t pos) { return pos >= 2 && base[pos - 2] == '\r' && base[pos - 1] == '\n'; }
+
+}  // namespace
+
+RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits), scanner_(limits.head) {
+  fields_.reserve(limits.head.max_headers);
+  Reset();
+}
+
+const llhttp_settings_t* RequestParser::Settings() {
+  static const llhttp_settings_t settings = [] {
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_url = OnUrl;
+    s.on_header_field = OnHeaderField;
+    s.on_header_value = OnHeaderValue;
+    s.on_headers_complete = OnHeadersComplete;
+    s.on_body = OnBody;
+    s.on_chunk_header = OnChunkHeader;
+    s.on_chunk_complete = OnChunkComplete;
+    s.on_message_complete = OnMessageComplete;
+    return s;
+  }();
+  return &settings;
+}
+
+void RequestParser::Reset() {
+  scanner_.Reset();
+  llhttp_init(&llhttp_, HTTP_REQUEST, Settings());
+  llhttp_.data = this;
+  base_ = nullptr;
+  head_done_ = false;
+  chunked_ = false;
+  message_done_ = false;
+  keep_alive_ = true;
+  expect_continue_ = false;
+  method_ = Method::kOther;
+  version_minor_ = 1;
+  head_size_ = 0;
+  content_length_ = 0;
+  raw_pos_ = 0;
+  wanted_ = 0;
+  consumed_ = 0;
+  http_status_ = 0;
+  reason_ = "";
+  url_ = Span();
+  fields_.clear();
+  chunked_body_.clear();
+}
+
+Code RequestParser::Fail(int status, const char* reason) {
+  if (http_status_ == 0) {
+    http_status_ = status;
+    reason_ = reason;
+  }
+  return Code::kMalformed;
+}
+
+Code RequestParser::FailFromLlhttp(llhttp_errno_t err) {
+  switch (err) {
+    case HPE_INVALID_METHOD: return Fail(501, "unknown method");
+    case HPE_INVALID_VERSION: return Fail(505, "unsupported HTTP version");
+    case HPE_INVALID_CONTENT_LENGTH: return Fail(400, "bad Content-Length");
+    case HPE_UNEXPECTED_CONTENT_LENGTH: return Fail(400, "Content-Length with Transfer-Encoding");
+    case HPE_INVALID_TRANSFER_ENCODING: return Fail(400, "bad Transfer-Encoding");
+    case HPE_INVALID_CHUNK_SIZE: return Fail(400, "bad chunk size");
+    default: return Fail(400, "malformed request");
+  }
+}
+
+RequestParser::Span RequestParser::SpanOf(const char* at, size_t length) const {
+  return Span{static_cast<uint32_t>(at - base_), static_cast<uint32_t>(length)};
+}
+
+Code RequestParser::Parse(std::string_view bytes) {
+  if (http_status_ != 0) return Code::kMalformed;
+  if (message_done_) return Code::kOk;
+  base_ = bytes.data();
+  Code c = head_done_ ? ParseBody(bytes) : ParseHead(bytes);
+  base_ = nullptr;
+  return c;
+}
+
+Code RequestParser::ParseHead(std::string_view bytes) {
+  Code c = scanner_.Scan(bytes);
+  if (c == Code::kAgain) {
+    wanted_ = bytes.size() + 1;
+    return c;
+  }
+  if (c != Code::kOk) return Fail(scanner_.http_status(), scanner_.reason());
+  head_size_ = scanner_.head_size();
+  version_minor_ = scanner_.version_minor();
+  llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data(), head_size_);
+  if (http_status_ != 0) return Code::kMalformed;  // a callback refused the head
+  if (err != HPE_OK && err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) return FailFromLlhttp(err);
+  if (fields_.size() != scanner_.header_count()) return Fail(400, "header lines and fields disagree");
+  head_done_ = true;
+  raw_pos_ = head_size_;
+  if (message_done_) {
+    consumed_ = head_size_;
+    return Code::kOk;
+  }
+  if (err != HPE_OK) return Fail(400, "unexpected parser state after head");
+  return ParseBody(bytes);
+}
+
+int RequestParser::OnUrl(llhttp_t* p, const char* at, size_t length) {
+  RequestParser* self = Self(p);
+  // The head is handed over in one piece, so the URL arrives in one span;
+  // a second one would mean the bytes were not what the scanner saw.
+  if (self->url_.length != 0) return -1;
+  self->url_ = self->SpanOf(at, length);
+  return 0;
+}
+
+int RequestParser::OnHeaderField(llhttp_t* p, const char* at, size_t length) {
+  RequestParser* self = Self(p);
+  if (self->head_done_) {
+    self->Fail(400, "trailer fields are not accepted");
+    return -1;
+  }
+  if (self->fields_.size() >= self->limits_.head.max_headers) {
+    self->Fail(431, "too many header lines");
+    return -1;
+  }
+  self->fields_.push_back(FieldSpan{self->SpanOf(at, length), Span{self->SpanOf(at + length, 0)}});
+  return 0;
+}
+
+int RequestParser::OnHeaderValue(llhttp_t* p, const char* at, size_t length) {
+  RequestParser* self = Self(p);
+  if (self->fields_.empty()) return -1;
+  Span& v = self->fields_.back().value;
+  if (v.length == 0) v.offset = static_cast<uint32_t>(at - self->base_);
+  v.length = static_cast<uint32_t>(at + length - self->base_) - v.offset;
+  return 0;
+}
+
+int RequestParser::OnHeadersComplete(llhttp_t* p) {
+  RequestParser* self = Self(p);
+  std::string_view head(self->base_, self->scanner_.head_size());
+  return self->CheckHead(head) == Code::kOk ? 0 : -1;
+}
+
+Code RequestParser::CheckHead(std::string_view head) {
+  method_ = MethodFromLlhttp(llhttp_.method);
+  if (llhttp_.method == HTTP_CONNECT) return Fail(501, "CONNECT is not supported");
+  if (llhttp_.http_major != 1 || llhttp_.http_minor != version_minor_) return Fail(400, "version mismatch");
+  size_t hosts = 0, transfer_encodings = 0, content_lengths = 0;
+  std::string_view host, te, expect;
+  for (const FieldSpan& f : fields_) {
+    std::string_view name = View(head, f.name);
+    std::string_view value = TrimWhitespace(View(head, f.value));
+    if (EqualsIgnoreCase(name, "host")) {
+      ++hosts;
+      host = value;
+    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+      ++transfer_encodings;
+      te = value;
+    } else if (EqualsIgnoreCase(name, "content-length")) {
+      ++content_lengths;
+    } else if (EqualsIgnoreCase(name, "expect")) {
+      expect = value;
+    }
+  }
+  if (hosts == 0) return Fail(400, "missing Host");
+  if (hosts > 1) return Fail(400, "repeated Host");
+  if (!IsHostValue(host)) return Fail(400, "bad Host");
+  if (transfer_encodings > 0) {
+    if (version_minor_ == 0) return Fail(400, "Transfer-Encoding on HTTP/1.0");
+    if (content_lengths > 0) return Fail(400, "Content-Length with Transfer-Encoding");
+    if (transfer_encodings > 1 || !EqualsIgnoreCase(te, "chunked")) return Fail(501, "unsupported Transfer-Encoding");
+  }
+  if (content_lengths > 1) return Fail(400, "repeated Content-Length");
+  chunked_ = (llhttp_.flags & F_CHUNKED) != 0;
+  if (transfer_encodings > 0 && !chunked_) return Fail(400, "bad Transfer-Encoding");
+  content_length_ = (llhttp_.flags & F_CONTENT_LENGTH) ? llhttp_.content_length : 0;
+  if (content_length_ > limits_.max_body) return Fail(413, "body larger than max_body");
+  bool has_body = chunked_ || content_length_ > 0;
+  if (!expect.empty()) {
+    if (!EqualsIgnoreCase(expect, "100-continue")) return Fail(417, "unsupported Expect");
+    expect_continue_ = has_body;
+  }
+  return Code::kOk;
+}
+
+Code RequestParser::ParseBody(std::string_view bytes) {
+  if (!chunked_) {
+    size_t end = head_size_ + content_length_;
+    if (bytes.size() < end) {
+      wanted_ = end;
+      return Code::kAgain;
+    }
+    llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data() + head_size_, content_length_);
+    if (http_status_ != 0) return Code::kMalformed;
+    if ((err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) || !message_done_) return FailFromLlhttp(err);
+    consumed_ = end;
+    expect_continue_ = false;
+    return Code::kOk;
+  }
+  while (raw_pos_ < bytes.size()) {
+    llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data() + raw_pos_, bytes.size() - raw_pos_);
+    if (http_status_ != 0) return Code::kMalformed;
+    if (err == HPE_OK) {
+      raw_pos_ = bytes.size();
+      break;
+    }
+    if (err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) return FailFromLlhttp(err);
+    raw_pos_ = static_cast<size_t>(llhttp_get_error_pos(&llhttp_) - bytes.data());
+    // Every pause is at the end of a chunk-size line, of chunk data or of
+    // the message: each must be a real CRLF, which llhttp does not check.
+    if (!EndsWithCrlf(bytes.data(), raw_pos_)) return Fail(400, "chunk framing without CRLF");
+    if (message_done_) {
+      consumed_ = raw_pos_;
+      expect_continue_ = false;
+      return Code::kOk;
+    }
+    llhttp_resume(&llhttp_);
+  }
+  wanted_ = bytes.size() + 1;
+  return Code::kAgain;
+}
+
+int RequestParser::OnBody(llhttp_t* p, const char* at, size_t length) {
+  RequestParser* self = Self(p);
+  if (self->chunked_) self->chunked_body_.append(at, length);
+  return 0;
+}
+
+int RequestParser::OnChunkHeader(llhttp_t* p) {
+  RequestParser* self = Self(p);
+  if (p->content_length > self->limits_.max_body - self->chunked_body_.size()) {
+    self->Fail(413, "body larger than max_body");
+    return -1;
+  }
+  return HPE_PAUSED;
+}
+
+int RequestParser::OnChunkComplete(llhttp_t*) { return HPE_PAUSED; }
+
+int RequestParser::OnMessageComplete(llhttp_t* p) {
+  RequestParser* self = Self(p);
+  self->message_done_ = true;
+  self->keep_alive_ = llhttp_should_keep_alive(p) != 0;
+  return HPE_PAUSED;
+}
+
+size_t RequestParser::TakeDiscardable(size_t* offset) {
+  // Keep the two bytes before the parse position: the next CRLF check may
+  // look back at them.
+  if (!chunked_ || !head_done_ || message_done_ || raw_pos_ < head_size_ + 2) return 0;
+  size_t n = raw_pos_ - 2 - head_size_;
+  raw_pos_ -= n;
+  *offset = head_size_;
+  return n;
+}
+
+void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* fields, Request* request) const {
+  fields->clear();
+  for (const FieldSpan& f : fields_) {
+    fields->push_back(HeaderField{View(bytes, f.name), TrimWhitespace(View(bytes, f.value))});
+  }
+  request->method = method_;
+  request->method_text = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_.method));
+  request->target = View(bytes, url_);
+  size_t q = request->target.find('?');
+  request->path = request->target.substr(0, q);
+  request->query = q == std::string_view::npos ? std::string_view() : request->target.substr(q + 1);
+  request->version_minor = version_minor_;
+  request->keep_alive = keep_alive_;
+  request->headers = *fields;
+  request->body = chunked_ ? std::string_view(chunked_body_) : bytes.substr(head_size_, content_length_);
+}
+
+bool RequestParser::Validate() const {
+  if (!scanner_.Validate()) return false;
+  if (message_done_ && !head_done_) return false;
+  if (head_done_ && raw_pos_ < head_size_) return false;
+  if (chunked_body_.size() > limits_.max_body) return false;
+  if (fields_.size() > limits_.head.max_headers) return false;
+  return true;
+}
+
+}  // namespace amfgate
