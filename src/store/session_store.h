@@ -70,12 +70,17 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/keyed_table.h"
+#include "store/records.h"
+#include "store/slab_pool.h"
+#include "store/timer_wheel.h"
 #include "store/token.h"
+#include "store/token_keys.h"
+#include "store/user_table.h"
 
 namespace amfgate {
 
 class Random;
-class SessionTables;
 
 // The store keeps deadlines at this resolution (see "Time" above).
 constexpr Duration kStoreTick = 2 * kMillisecond;
@@ -91,6 +96,9 @@ struct StoreLimits {
   // Names the first field out of range.
   Status Check() const;
 };
+
+// Caps and table sizes stay below this (index space, and a sane memory bound).
+constexpr uint32_t kMaxStoreEntries = 1u << 28;
 
 enum class SessionKind : uint8_t { kPage = 1, kGateway = 2 };
 
@@ -169,19 +177,15 @@ struct StoreCounts {
   uint32_t pending_aliases = 0;
   uint32_t alias_tombstones = 0;
   uint32_t users = 0;
-  uint64_t reclaimed_sessions = 0;  // by the wheel, since the store opened
+  // Freed by the wheel since the store opened, families of expired page
+  // sessions included (sessions ended by EndSession or a replay are not).
+  uint64_t reclaimed_sessions = 0;
   uint64_t reclaimed_aliases = 0;
 };
 
 struct AdvanceResult {
   uint32_t work = 0;    // entries moved, reclaimed or re-filed by this call
   bool more = false;    // the budget ran out with entries still due: call again soon
-};
-
-// A short keyed hash of a token's text, for logs (16 hex digits).
-struct TokenTag {
-  std::array<char, 16> chars{};
-  std::string_view view() const { return std::string_view(chars.data(), chars.size()); }
 };
 
 class SessionStore {
@@ -248,10 +252,69 @@ class SessionStore {
   bool Validate() const;
 
  private:
-  SessionStore(const StoreLimits& limits, std::unique_ptr<SessionTables> tables);
+  // What each wheel needs of its records: the embedded links and the due tick.
+  struct SessionEntries {
+    SlabPool<SessionRecord>* pool;
+    WheelLinks& Links(uint32_t id) const { return (*pool)[id].wheel; }
+    uint32_t Due(uint32_t id) const { return (*pool)[id].idle_deadline; }
+  };
+  struct AliasEntries {
+    SlabPool<AliasRecord>* pool;
+    WheelLinks& Links(uint32_t id) const { return (*pool)[id].wheel; }
+    uint32_t Due(uint32_t id) const { return (*pool)[id].deadline; }
+  };
+
+  SessionStore(const StoreLimits& limits, Random& random, MonoTime now);
+
+  // Time in ticks: "now" rounds down, deadlines round up (never early).
+  uint64_t NowTick(MonoTime now) const;
+  uint32_t DeadlineTick(MonoTime deadline) const;
+  MonoTime TickTime(uint32_t tick, uint64_t now_tick) const;
+
+  uint32_t SessionCount() const { return page_sessions_ + gateway_sessions_; }
+  uint32_t AliasCount() const { return pending_aliases_ + alias_tombstones_; }
+  uint32_t FindSession(uint64_t hash) const;
+  uint32_t FindAlias(uint64_t hash) const;
+  bool IsLive(SessionHandle handle) const;
+  bool IsValidAt(const SessionRecord& record, uint64_t now_tick) const;
+  void Touch(SessionRecord& record, MonoTime now);
+  SessionView ViewOf(uint32_t index, uint64_t now_tick) const;
+
+  // A fresh token whose selector hash is not yet in `table`.
+  Result<Token> FreshToken(bool session_table, uint64_t* hash);
+  Result<NewSession> InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
+                                   MonoTime now);
+  // Ends a session and, for a page session, its family; returns the number
+  // of records freed.
+  uint32_t EndRecord(uint32_t index);
+  void FreeSession(uint32_t index);
+  void UnlinkPendingAlias(uint32_t index);
+  void FreeAlias(uint32_t index);
+  void SpendAlias(uint32_t index, SessionHandle child);
+  bool RebuildTable(KeyedTable& table, uint32_t max_entries, bool sessions);
+
+  bool ValidateSession(uint32_t index) const;
+  bool ValidateAlias(uint32_t index) const;
 
   StoreLimits limits_;
-  std::unique_ptr<SessionTables> tables_;
+  Random& random_;
+  const MonoTime epoch_;
+  TokenKeys keys_;
+  UserTable users_;
+  SlabPool<SessionRecord> sessions_;
+  SlabPool<AliasRecord> aliases_;
+  KeyedTable session_table_;
+  KeyedTable alias_table_;
+  SessionEntries session_entries_{&sessions_};
+  AliasEntries alias_entries_{&aliases_};
+  TimerWheel<SessionEntries> session_wheel_;
+  TimerWheel<AliasEntries> alias_wheel_;
+  uint32_t page_sessions_ = 0;
+  uint32_t gateway_sessions_ = 0;
+  uint32_t pending_aliases_ = 0;
+  uint32_t alias_tombstones_ = 0;
+  uint64_t reclaimed_sessions_ = 0;
+  uint64_t reclaimed_aliases_ = 0;
 };
 
 }  // namespace amfgate

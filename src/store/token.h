@@ -47,6 +47,13 @@ struct TokenText {
   std::string_view view() const { return std::string_view(chars.data(), chars.size()); }
 };
 
+// A short keyed hash of a token's text, for logs (16 hex digits;
+// see TokenKeys::Tag).
+struct TokenTag {
+  std::array<char, 16> chars{};
+  std::string_view view() const { return std::string_view(chars.data(), chars.size()); }
+};
+
 TokenText EncodeToken(const Token& token);
 
 // kMalformed for any length other than 43, any character outside the
@@ -60,5 +67,8 @@ size_t Base64UrlEncode(std::span<const uint8_t> in, std::span<char> out);
 
 // True if `c` is one of the 64 base64url characters.
 bool IsBase64UrlChar(char c);
+
+// The base64url character for the low 6 bits of `value`.
+char Base64UrlDigit(uint8_t value);
 
 }  // namespace amfgate

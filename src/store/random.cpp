@@ -1,0 +1,99 @@
+#include "store/random.h"
+
+#include <mbedtls/error.h>
+#include <mbedtls/platform_util.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+
+namespace amfgate {
+namespace {
+
+// Bytes an extra source must deliver before the pool counts as seeded, as for
+// the platform source.
+constexpr size_t kExtraSourceThreshold = 32;
+
+std::string MbedError(int ret) {
+  char text[128];
+  mbedtls_strerror(ret, text, sizeof(text));
+  return std::string(text) + " (-0x" + [ret] {
+    char hex[16];
+    snprintf(hex, sizeof(hex), "%04x", static_cast<unsigned>(-ret));
+    return std::string(hex);
+  }() + ")";
+}
+
+}  // namespace
+
+Random::Random() {
+  mbedtls_entropy_init(&entropy_);
+  mbedtls_ctr_drbg_init(&drbg_);
+}
+
+Random::~Random() {
+  mbedtls_ctr_drbg_free(&drbg_);
+  mbedtls_entropy_free(&entropy_);
+}
+
+Status Random::Open(std::string_view personalization, std::unique_ptr<Random>* out,
+                    const EntropySource* extra_source) {
+  out->reset();
+  std::unique_ptr<Random> random(new Random());
+  if (extra_source != nullptr) {
+    int ret = mbedtls_entropy_add_source(&random->entropy_, extra_source->poll, extra_source->data,
+                                         kExtraSourceThreshold,
+                                         MBEDTLS_ENTROPY_SOURCE_STRONG);
+    if (ret != 0) {
+      return Status::Error(Code::kInternal, "random: adding entropy source: " + MbedError(ret));
+    }
+  }
+  int ret = mbedtls_ctr_drbg_seed(&random->drbg_, mbedtls_entropy_func, &random->entropy_,
+                                  reinterpret_cast<const unsigned char*>(personalization.data()),
+                                  personalization.size());
+  if (ret != 0) {
+    return Status::Error(Code::kInternal, "random: seeding CTR_DRBG from the OS entropy source failed: " +
+                                              MbedError(ret));
+  }
+  *out = std::move(random);
+  return Status::Ok();
+}
+
+Code Random::RandomBytes(std::span<uint8_t> out) {
+  while (!out.empty()) {
+    size_t n = std::min<size_t>(out.size(), MBEDTLS_CTR_DRBG_MAX_REQUEST);
+    if (mbedtls_ctr_drbg_random(&drbg_, out.data(), n) != 0) return Code::kInternal;
+    out = out.subspan(n);
+  }
+  return Code::kOk;
+}
+
+Result<Token> Random::NewToken() {
+  Token token;
+  if (RandomBytes(token.bytes) != Code::kOk) return Failure{Code::kInternal, "DRBG failure", 0};
+  return token;
+}
+
+Result<TokenText> Random::NewTokenText() {
+  Result<Token> token = NewToken();
+  if (!token.ok()) return token.failure();
+  TokenText text = EncodeToken(*token);
+  // The raw bytes are secret; do not leave them on the stack.
+  mbedtls_platform_zeroize(token->bytes.data(), token->bytes.size());
+  return text;
+}
+
+Code Random::RandomBase64Url(std::span<char> out) {
+  uint8_t buffer[256];
+  while (!out.empty()) {
+    size_t n = std::min(out.size(), sizeof(buffer));
+    if (RandomBytes(std::span<uint8_t>(buffer, n)) != Code::kOk) return Code::kInternal;
+    // 256 is a multiple of 64, so the low 6 bits of a uniform byte are uniform.
+    for (size_t i = 0; i < n; ++i) out[i] = Base64UrlDigit(buffer[i]);
+    out = out.subspan(n);
+  }
+  mbedtls_platform_zeroize(buffer, sizeof(buffer));
+  return Code::kOk;
+}
+
+}  // namespace amfgate
