@@ -1,0 +1,1 @@
+TEST_DEPS_ops := core net web
