@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 
+#include "amf/cli.h"
 #include "app/app.h"
 #include "app/checks.h"
 #include "app/version.h"
@@ -84,6 +85,8 @@ int RunMain(int argc, char** argv) {
   if (!args.empty()) {
     const std::string& sub = args.front();
     if (sub == "passwd") return RunPasswd(argc - 1, argv + 1);
+    if (sub == "amf-dump") return RunAmfDump(argc - 1, argv + 1);
+    if (sub == "amf-encode") return RunAmfEncode(argc - 1, argv + 1);
   }
 
   CommandLine cl;
