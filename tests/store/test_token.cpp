@@ -1,0 +1,118 @@
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+#include "store/random.h"
+#include "store/token.h"
+#include "store_test_util.h"
+
+using namespace amfgate;
+
+TEST_CASE("a token encodes to 43 base64url characters and parses back to the same bytes") {
+  Token token;
+  for (size_t i = 0; i < token.bytes.size(); ++i) token.bytes[i] = static_cast<uint8_t>(i * 37 + 11);
+  TokenText text = EncodeToken(token);
+  REQUIRE(text.view().size() == kTokenTextLength);
+  for (char c : text.view()) CHECK(IsBase64UrlChar(c));
+  Result<Token> parsed = ParseToken(text.view());
+  REQUIRE(parsed.ok());
+  CHECK(parsed->bytes == token.bytes);
+
+  Token zeros;
+  CHECK(EncodeToken(zeros).view() == std::string(43, 'A'));
+  Token ones;
+  ones.bytes.fill(0xFF);
+  CHECK(EncodeToken(ones).view() == std::string(42, '_') + "8");
+}
+
+TEST_CASE("malformed token texts are rejected by the parser") {
+  const std::string good(EncodeToken(Token{}).view());
+  CHECK(ParseToken("").code() == Code::kMalformed);
+  CHECK(ParseToken(good.substr(0, 42)).code() == Code::kMalformed);
+  CHECK(ParseToken(good + "A").code() == Code::kMalformed);
+  for (size_t pos : {size_t{0}, size_t{20}, size_t{41}, size_t{42}}) {
+    for (char bad : {'+', '/', '=', '.', ' ', '\0', '\x80', '\xff'}) {
+      std::string text = good;
+      text[pos] = bad;
+      CHECK_MESSAGE(ParseToken(text).code() == Code::kMalformed, "pos ", pos, " char ", int(bad));
+    }
+  }
+  // The last character carries two unused bits that must be zero: "B" sets one.
+  std::string non_canonical = good;
+  non_canonical[42] = 'B';
+  CHECK(ParseToken(non_canonical).code() == Code::kMalformed);
+  non_canonical[42] = 'E';  // 4 = 0b000100: the lowest used bit, canonical
+  CHECK(ParseToken(non_canonical).ok());
+}
+
+TEST_CASE("base64url encodes every length like RFC 4648 without padding") {
+  const uint8_t f[] = {'f', 'o', 'o', 'b', 'a', 'r'};
+  const char* expected[] = {"", "Zg", "Zm8", "Zm9v", "Zm9vYg", "Zm9vYmE", "Zm9vYmFy"};
+  for (size_t n = 0; n <= 6; ++n) {
+    char out[16] = {};
+    size_t written = Base64UrlEncode(std::span<const uint8_t>(f, n), out);
+    CHECK(written == Base64UrlLength(n));
+    CHECK(std::string(out, written) == expected[n]);
+  }
+  const uint8_t high[] = {0xFB, 0xFF};
+  char out[4] = {};
+  CHECK(std::string(out, Base64UrlEncode(high, out)) == "-_8");
+}
+
+TEST_CASE("100,000 generated tokens are distinct and well-formed") {
+  auto random = testing::OpenRandom();
+  std::set<std::string> seen;
+  for (int i = 0; i < 100000; ++i) {
+    Result<TokenText> text = random->NewTokenText();
+    REQUIRE(text.ok());
+    REQUIRE(ParseToken(text->view()).ok());
+    seen.emplace(text->view());
+  }
+  CHECK(seen.size() == 100000);
+}
+
+TEST_CASE("random base64url strings use the whole alphabet") {
+  auto random = testing::OpenRandom();
+  std::string name(22000, '\0');
+  REQUIRE(random->RandomBase64Url(std::span<char>(name.data(), name.size())) == Code::kOk);
+  std::set<char> used(name.begin(), name.end());
+  CHECK(used.size() == 64);
+  for (char c : used) CHECK(IsBase64UrlChar(c));
+}
+
+namespace {
+
+int FailingSource(void*, unsigned char*, size_t, size_t* produced) {
+  *produced = 0;
+  return -1;
+}
+
+int CountingSource(void* data, unsigned char* out, size_t length, size_t* produced) {
+  ++*static_cast<int*>(data);
+  for (size_t i = 0; i < length; ++i) out[i] = static_cast<unsigned char>(i);
+  *produced = length;
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("a DRBG whose entropy source fails does not start") {
+  EntropySource failing{FailingSource, nullptr};
+  std::unique_ptr<Random> random;
+  Status s = Random::Open("amfgate test", &random, &failing);
+  CHECK_FALSE(s.ok());
+  CHECK(s.code() == Code::kInternal);
+  CHECK(s.message().find("seeding") != std::string::npos);
+  CHECK(random == nullptr);
+}
+
+TEST_CASE("an extra entropy source is polled when the DRBG seeds") {
+  int polls = 0;
+  EntropySource counting{CountingSource, &polls};
+  std::unique_ptr<Random> random;
+  REQUIRE(Random::Open("amfgate test", &random, &counting).ok());
+  CHECK(polls > 0);
+  uint8_t bytes[3000];
+  CHECK(random->RandomBytes(bytes) == Code::kOk);  // more than one DRBG request
+}
