@@ -1,6 +1,7 @@
 #include "app/routes.h"
 
 #include "core/log.h"
+#include "web/handoff.h"
 #include "web/static_files.h"
 
 namespace amfgate {
@@ -41,6 +42,8 @@ Status InstallStaticFiles(AppContext& context) {
 
 Status InstallRoutes(AppContext& context) {
   // Modules that own paths go here, one call each, before the fallback.
+  Status s = InstallHandoff(context);
+  if (!s.ok()) return s;
   return InstallStaticFiles(context);
 }
 
