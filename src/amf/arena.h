@@ -52,7 +52,7 @@ class Arena {
   // only when the process is out of memory, like operator new.
   void* Allocate(size_t bytes, size_t align = alignof(std::max_align_t)) {
     uintptr_t p = (reinterpret_cast<uintptr_t>(cursor_) + (align - 1)) & ~(uintptr_t{align} - 1);
-    if (p + bytes <= reinterpret_cast<uintptr_t>(limit_) && cursor_ != nullptr) {
+    if (cursor_ != nullptr && p + bytes <= reinterpret_cast<uintptr_t>(limit_)) {
       char* out = reinterpret_cast<char*>(p);
       used_ += (out + bytes) - cursor_;
       cursor_ = out + bytes;
@@ -124,9 +124,7 @@ class Arena {
   Chunk* spare_ = nullptr;    // chunks kept by Reset(), ready for reuse
   char* cursor_ = nullptr;
   char* limit_ = nullptr;
-  char* last_alloc_ = nullptr;  // start of the most recent allocation
   size_t next_chunk_bytes_;
-  const size_t first_chunk_bytes_;
   const size_t retain_bytes_;
   size_t used_ = 0;
   size_t peak_ = 0;

@@ -1,0 +1,122 @@
+// RefTable: the encoder's reference tables (internal to src/amf).
+//
+// An open-addressing hash map from a key to its index in an AMF reference
+// table, in arena storage: linear probing, power-of-two capacity, at most
+// half full. It only grows (a message's tables are thrown away whole with
+// the arena or by Clear()), so there are no tombstones. Lookup and insert are
+// O(1) expected; growth rehashes into a fresh arena block and abandons the old
+// one, so total memory stays within a small multiple of the final size.
+//
+// KeyOps supplies `static uint64_t Hash(const Key&)` and
+// `static bool Equal(const Key&, const Key&)`.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include <xxhash.h>
+
+#include "amf/arena.h"
+#include "amf/value.h"
+
+namespace amfgate::amf {
+
+template <typename Key, typename KeyOps>
+class RefTable {
+ public:
+  static constexpr uint32_t kNotFound = 0xFFFFFFFF;
+
+  explicit RefTable(Arena& arena) : arena_(&arena) {}
+
+  void Clear() {
+    if (size_ == 0) return;
+    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].used = false;
+    size_ = 0;
+  }
+  uint32_t size() const { return size_; }
+
+  uint32_t Find(const Key& key) const {
+    if (size_ == 0) return kNotFound;
+    uint64_t h = KeyOps::Hash(key);
+    for (uint32_t i = static_cast<uint32_t>(h) & (capacity_ - 1);; i = (i + 1) & (capacity_ - 1)) {
+      const Slot& s = slots_[i];
+      if (!s.used) return kNotFound;
+      if (s.hash == h && KeyOps::Equal(s.key, key)) return s.index;
+    }
+  }
+
+  // Adds `key` with the next index (the table's size before the call).
+  void Insert(const Key& key) {
+    if (2 * (size_ + 1) > capacity_) Grow();
+    Place(Slot{KeyOps::Hash(key), key, size_, true});
+    ++size_;
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash;
+    Key key;
+    uint32_t index;
+    bool used;
+  };
+
+  void Place(const Slot& slot) {
+    uint32_t i = static_cast<uint32_t>(slot.hash) & (capacity_ - 1);
+    while (slots_[i].used) i = (i + 1) & (capacity_ - 1);
+    slots_[i] = slot;
+  }
+
+  void Grow() {
+    Slot* old = slots_;
+    uint32_t old_capacity = capacity_;
+    capacity_ = capacity_ ? capacity_ * 2 : 16;
+    slots_ = arena_->AllocateArray<Slot>(capacity_);
+    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].used = false;
+    for (uint32_t i = 0; i < old_capacity; ++i) {
+      if (old[i].used) Place(old[i]);
+    }
+  }
+
+  Arena* arena_;
+  Slot* slots_ = nullptr;
+  uint32_t capacity_ = 0;
+  uint32_t size_ = 0;
+};
+
+struct NodeKeyOps {
+  static uint64_t Hash(const void* p) {
+    return (reinterpret_cast<uintptr_t>(p) >> 3) * 0x9E3779B97F4A7C15ull >> 16;
+  }
+  static bool Equal(const void* a, const void* b) { return a == b; }
+};
+
+struct StringKeyOps {
+  static uint64_t Hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
+  static bool Equal(std::string_view a, std::string_view b) { return a == b; }
+};
+
+// Traits are shared by content, the way Flash shares them by class.
+struct TraitsKeyOps {
+  static uint64_t Hash(const Traits* t) {
+    uint64_t h = XXH3_64bits(t->class_name.data(), t->class_name.size());
+    h ^= (t->dynamic ? 1 : 0) | (t->externalizable ? 2 : 0) | (t->sealed_names.size() << 2);
+    for (std::string_view name : t->sealed_names) {
+      h = XXH3_64bits_withSeed(name.data(), name.size(), h);
+    }
+    return h;
+  }
+  static bool Equal(const Traits* a, const Traits* b) {
+    if (a == b) return true;
+    if (a->class_name != b->class_name || a->dynamic != b->dynamic ||
+        a->externalizable != b->externalizable ||
+        a->sealed_names.size() != b->sealed_names.size()) {
+      return false;
+    }
+    for (size_t i = 0; i < a->sealed_names.size(); ++i) {
+      if (a->sealed_names[i] != b->sealed_names[i]) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace amfgate::amf

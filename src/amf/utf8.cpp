@@ -1,0 +1,48 @@
+#include "amf/utf8.h"
+
+#include <cstdint>
+#include <cstring>
+
+namespace amfgate::amf {
+
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const unsigned char* end = p + s.size();
+  while (p < end) {
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
+    unsigned char c = *p;
+    if (c < 0x80) {
+      ++p;
+      continue;
+    }
+    size_t need;
+    uint32_t cp;
+    uint32_t min;
+    if ((c & 0xE0) == 0xC0) {
+      need = 1, cp = c & 0x1F, min = 0x80;
+    } else if ((c & 0xF0) == 0xE0) {
+      need = 2, cp = c & 0x0F, min = 0x800;
+    } else if ((c & 0xF8) == 0xF0) {
+      need = 3, cp = c & 0x07, min = 0x10000;
+    } else {
+      return false;  // continuation byte in lead position, or 0xF8..0xFF
+    }
+    if (static_cast<size_t>(end - p) <= need) return false;
+    for (size_t i = 1; i <= need; ++i) {
+      if ((p[i] & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (p[i] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    p += need + 1;
+  }
+  return true;
+}
+
+}  // namespace amfgate::amf
