@@ -352,8 +352,11 @@ class Dumper {
 };
 
 Status DecodeError(const char* what, const Failure& f) {
-  return Status::Error(f.code, std::string(what) + " at byte " + std::to_string(f.offset) + ": " +
-                                   f.reason + " (" + CodeName(f.code) + ")");
+  const char* why = f.code == Code::kAgain      ? " (the input ends early)"
+                    : f.code == Code::kTooLarge ? " (over a decode limit)"
+                                                : "";
+  return Status::Error(
+      f.code, std::string(what) + " at byte " + std::to_string(f.offset) + ": " + f.reason + why);
 }
 
 // The value's encoded length, or the recorded field.

@@ -111,8 +111,8 @@ class Builder {
   }
 
   // Finds which of `specs` tags `j`; checks the other keys.
-  Status Tag(const json::Value& j, std::span<const TagSpec> specs, const TagSpec** spec,
-             const json::Value** value) {
+  Status Tag(const json::Value& j, const char* context, std::span<const TagSpec> specs,
+             const TagSpec** spec, const json::Value** value) {
     *spec = nullptr;
     for (const json::Member& m : j.members()) {
       for (const TagSpec& s : specs) {
@@ -122,7 +122,11 @@ class Builder {
         *value = &m.value;
       }
     }
-    if (*spec == nullptr) return ErrorAt(j, "an object without a known type member");
+    if (*spec == nullptr) {
+      std::string known;
+      for (const TagSpec& s : specs) known += (known.empty() ? "" : ", ") + std::string(s.tag);
+      return ErrorAt(j, std::string("no type member here (") + context + ": " + known + ")");
+    }
     for (const json::Member& m : j.members()) {
       bool ok = m.key == (*spec)->tag;
       for (std::string_view e : (*spec)->extras) ok = ok || m.key == e;
@@ -213,7 +217,7 @@ class Builder {
     };
     const TagSpec* spec;
     const json::Value* v;
-    s = Tag(j, kSpecs, &spec, &v);
+    s = Tag(j, "AMF0", kSpecs, &spec, &v);
     if (!s.ok()) return s;
     std::string_view tag = spec->tag;
     if (tag == "number") {
@@ -385,7 +389,7 @@ class Builder {
     };
     const TagSpec* spec;
     const json::Value* v;
-    s = Tag(j, kSpecs, &spec, &v);
+    s = Tag(j, "AMF3", kSpecs, &spec, &v);
     if (!s.ok()) return s;
     std::string_view tag = spec->tag;
     if (tag == "undefined") {
