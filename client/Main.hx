@@ -130,22 +130,26 @@ class Main {
 		var code:Dynamic = fault == null ? null : Reflect.field(fault, "code");
 		var description:Dynamic = fault == null ? null : Reflect.field(fault, "description");
 		var codeText = code == null ? "unknown fault" : Std.string(code);
-		if (pendingStep == "whoami")
-			view.setHeadline("Not logged in");
+		view.setHeadline(pendingStep == "whoami" ? "Not logged in" : "Handoff failed");
 		finish(false, codeText, "fault " + codeText + (description == null ? "" : " (" + description + ")"));
 	}
 
 	/** HTTP errors and unparsable replies surface here, not in the responder. **/
 	function onNetStatus(event:flash.events.NetStatusEvent):Void {
+		var level:Dynamic = event.info == null ? null : Reflect.field(event.info, "level");
 		var code:Dynamic = event.info == null ? null : Reflect.field(event.info, "code");
-		var codeText = code == null ? "NetConnection.Status" : Std.string(code);
-		if (pendingStep != null)
-			finish(false, codeText, "transport failure " + codeText);
+		if (level != "error" || pendingStep == null)
+			return;
+		var codeText = code == null ? "NetConnection.Call.Failed" : Std.string(code);
+		view.setHeadline("Gateway unreachable");
+		finish(false, codeText, "transport failure " + codeText);
 	}
 
 	function onTransportError(event:flash.events.Event):Void {
-		if (pendingStep != null)
-			finish(false, event.type, "transport failure " + event.type);
+		if (pendingStep == null)
+			return;
+		view.setHeadline("Gateway unreachable");
+		finish(false, event.type, "transport failure " + event.type);
 	}
 
 	function begin(step:String, line:String):Void {

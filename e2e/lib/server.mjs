@@ -37,7 +37,13 @@ export function addUser(bin, file, name, password) {
     child.stderr.on('data', (d) => (output += d));
     child.once('error', (e) => reject(new Error(`cannot run ${bin}: ${e.message}`)));
     child.once('exit', (code) => {
-      if (code === 0) resolve();
+      let written = '';
+      try {
+        written = fs.readFileSync(file, 'utf8');
+      } catch {
+        // Checked below: no file is the same failure as an empty one.
+      }
+      if (code === 0 && written.split('\n').some((line) => line.startsWith(`${name}:`))) resolve();
       else reject(new Error(`server lacks \`amfgate passwd FILE NAME\` (exit ${code}): ${output.trim().slice(0, 300)}`));
     });
     child.stdin.end(`${password}\n`);
