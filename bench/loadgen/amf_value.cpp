@@ -64,9 +64,15 @@ void DescribeInto(const Value& v, std::string* out, size_t limit, int depth) {
   }
   char buf[64];
   switch (v.kind) {
-    case Kind::kUndefined: *out += "undefined"; return;
-    case Kind::kNull: *out += "null"; return;
-    case Kind::kBool: *out += v.boolean ? "true" : "false"; return;
+    case Kind::kUndefined:
+      *out += "undefined";
+      return;
+    case Kind::kNull:
+      *out += "null";
+      return;
+    case Kind::kBool:
+      *out += v.boolean ? "true" : "false";
+      return;
     case Kind::kInt:
       std::snprintf(buf, sizeof buf, "%d", v.integer);
       *out += buf;

@@ -33,7 +33,7 @@ enum class Kind : uint8_t {
   kDouble,  // AMF0 number, AMF3 double
   kString,
   kXml,
-  kDate,    // milliseconds since the epoch, in `number`
+  kDate,  // milliseconds since the epoch, in `number`
   kByteArray,
   kArray,   // dense part in `items`, associative part in `members`
   kObject,  // `class_name` empty for anonymous objects

@@ -44,7 +44,7 @@ class Amf3Writer {
 
  private:
   void U29(uint32_t v);
-  void StringBody(std::string_view s);  // a string without marker, by reference if seen
+  void StringBody(std::string_view s);   // a string without marker, by reference if seen
   bool ObjectReference(const Value& v);  // true when written as a reference
 
   std::string* out_;

@@ -203,7 +203,8 @@ void Connection::ParseResponses() {
 
 void Connection::Pump() {
   if (state_ != State::kOpen || user_ == nullptr || user_done_) return;
-  const size_t depth = user_->OneRequestPerConnection() ? 1 : static_cast<size_t>(driver_->pipeline());
+  const size_t depth =
+      user_->OneRequestPerConnection() ? 1 : static_cast<size_t>(driver_->pipeline());
   while (sent_at_.size() < depth && driver_->accepting()) {
     if (user_->OneRequestPerConnection() && !fresh_) break;
     Next next = user_->NextRequest(&requests_);
@@ -295,7 +296,9 @@ void Connection::Close(bool reconnect) {
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnCloseCb);
 }
 
-void Connection::OnCloseCb(uv_handle_t* handle) { static_cast<Connection*>(handle->data)->OnClosed(); }
+void Connection::OnCloseCb(uv_handle_t* handle) {
+  static_cast<Connection*>(handle->data)->OnClosed();
+}
 
 void Connection::OnClosed() {
   state_ = State::kClosed;

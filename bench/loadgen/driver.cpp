@@ -28,11 +28,14 @@ Driver::~Driver() {
 
 Status Driver::Init() {
   int rc = target_.host.find(':') != std::string::npos
-               ? uv_ip6_addr(target_.host.c_str(), target_.port, reinterpret_cast<sockaddr_in6*>(&address_))
-               : uv_ip4_addr(target_.host.c_str(), target_.port, reinterpret_cast<sockaddr_in*>(&address_));
+               ? uv_ip6_addr(target_.host.c_str(), target_.port,
+                             reinterpret_cast<sockaddr_in6*>(&address_))
+               : uv_ip4_addr(target_.host.c_str(), target_.port,
+                             reinterpret_cast<sockaddr_in*>(&address_));
   if (rc != 0) return Status::Error(Code::kInvalidArgument, "bad address " + target_.host);
   rc = uv_loop_init(&loop_);
-  if (rc != 0) return Status::Error(Code::kInternal, std::string("uv_loop_init: ") + uv_strerror(rc));
+  if (rc != 0)
+    return Status::Error(Code::kInternal, std::string("uv_loop_init: ") + uv_strerror(rc));
   loop_open_ = true;
   uv_timer_init(&loop_, &tick_);
   tick_.data = this;
@@ -57,7 +60,8 @@ Status Driver::RunPhase(const PhaseOptions& options, const std::vector<User*>& u
   window_done_ = false;
   phase_started_ns_ = uv_hrtime();
   last_response_ns_ = phase_started_ns_;
-  while (connections_.size() < users.size()) connections_.push_back(std::make_unique<Connection>(this));
+  while (connections_.size() < users.size())
+    connections_.push_back(std::make_unique<Connection>(this));
   for (User* user : users) user->BeginPhase(options.phase);
   if (options.timed && options.warmup_s <= 0) OpenWindow();
   uv_timer_start(
@@ -118,14 +122,16 @@ void Driver::OnTick() {
   }
   if (options_.limit_s > 0 && Seconds(now - phase_started_ns_) > options_.limit_s) {
     char msg[160];
-    std::snprintf(msg, sizeof msg, "phase '%s' did not finish within %.0f s (%llu of %zu users done)",
-                  options_.name, options_.limit_s, static_cast<unsigned long long>(users_done_), users_);
+    std::snprintf(msg, sizeof msg,
+                  "phase '%s' did not finish within %.0f s (%llu of %zu users done)", options_.name,
+                  options_.limit_s, static_cast<unsigned long long>(users_done_), users_);
     Fail(msg);
     return;
   }
   if (in_flight_ > 0 && Seconds(now - last_response_ns_) > kStallSeconds) {
     char msg[160];
-    std::snprintf(msg, sizeof msg, "phase '%s': no response for %.0f s with %llu request(s) in flight",
+    std::snprintf(msg, sizeof msg,
+                  "phase '%s': no response for %.0f s with %llu request(s) in flight",
                   options_.name, kStallSeconds, static_cast<unsigned long long>(in_flight_));
     Fail(msg);
   }

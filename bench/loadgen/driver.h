@@ -46,13 +46,13 @@ struct Target {
 
 struct PhaseOptions {
   const char* name = "";
-  int phase = 0;            // passed to User::BeginPhase
+  int phase = 0;  // passed to User::BeginPhase
   bool timed = false;
   double warmup_s = 0;
-  double duration_s = 0;    // timed: window length; 0 = until the users are done
-  uint64_t max_ops = 0;     // timed: close the window after this many operations
-  double limit_s = 600;     // fail a phase that runs longer than this
-  int pipeline = 1;         // requests in flight per connection
+  double duration_s = 0;  // timed: window length; 0 = until the users are done
+  uint64_t max_ops = 0;   // timed: close the window after this many operations
+  double limit_s = 600;   // fail a phase that runs longer than this
+  int pipeline = 1;       // requests in flight per connection
 };
 
 struct PhaseResult {
@@ -79,7 +79,8 @@ class Driver {
   Driver& operator=(const Driver&) = delete;
 
   Status Init();
-  Status RunPhase(const PhaseOptions& options, const std::vector<User*>& users, PhaseResult* result);
+  Status RunPhase(const PhaseOptions& options, const std::vector<User*>& users,
+                  PhaseResult* result);
   // Closes every connection and lets the loop finish.
   void Shutdown();
 

@@ -8,7 +8,7 @@ namespace {
 
 constexpr int kSubBits = 8;
 constexpr int64_t kLinearLimit = int64_t{1} << kSubBits;  // values below: one bucket each
-constexpr int kHalf = 1 << (kSubBits - 1);                 // buckets per power of two above
+constexpr int kHalf = 1 << (kSubBits - 1);                // buckets per power of two above
 // Highest bit index of an int64 value is 62; shifts run from 1 to 62 - kSubBits + 1.
 constexpr int kBuckets = kLinearLimit + (62 - kSubBits + 1) * kHalf;
 
@@ -19,8 +19,8 @@ Histogram::Histogram() : counts_(kBuckets, 0) {}
 int Histogram::BucketOf(int64_t ns) {
   if (ns < kLinearLimit) return ns < 0 ? 0 : static_cast<int>(ns);
   const int top = 63 - std::countl_zero(static_cast<uint64_t>(ns));  // >= kSubBits
-  const int shift = top - kSubBits + 1;                               // >= 1
-  const int mantissa = static_cast<int>(ns >> shift);                 // in [kHalf, 2*kHalf)
+  const int shift = top - kSubBits + 1;                              // >= 1
+  const int mantissa = static_cast<int>(ns >> shift);                // in [kHalf, 2*kHalf)
   return kLinearLimit + (shift - 1) * kHalf + (mantissa - kHalf);
 }
 

@@ -9,8 +9,8 @@ namespace {
 std::string_view Attribute(std::string_view tag, std::string_view name) {
   size_t pos = 0;
   while ((pos = tag.find(name, pos)) != std::string_view::npos) {
-    const bool starts_word = pos > 0 && (tag[pos - 1] == ' ' || tag[pos - 1] == '\t' ||
-                                         tag[pos - 1] == '\n');
+    const bool starts_word =
+        pos > 0 && (tag[pos - 1] == ' ' || tag[pos - 1] == '\t' || tag[pos - 1] == '\n');
     size_t eq = pos + name.size();
     pos = eq;
     if (!starts_word || eq >= tag.size() || tag[eq] != '=') continue;
@@ -38,7 +38,8 @@ void ForEachTag(std::string_view html, std::string_view tag_name, F f) {
     std::string_view tag = html.substr(pos + 1, end - pos - 1);
     pos = end + 1;
     if (tag.size() > tag_name.size() && tag.substr(0, tag_name.size()) == tag_name &&
-        (tag[tag_name.size()] == ' ' || tag[tag_name.size()] == '\t' || tag[tag_name.size()] == '\n')) {
+        (tag[tag_name.size()] == ' ' || tag[tag_name.size()] == '\t' ||
+         tag[tag_name.size()] == '\n')) {
       f(tag);
     }
   }
@@ -147,7 +148,8 @@ FormFields HiddenInputs(std::string_view html) {
 std::string ParamValue(std::string_view html, std::string_view name) {
   std::string found;
   ForEachTag(html, "param", [&](std::string_view tag) {
-    if (found.empty() && Attribute(tag, "name") == name) found = HtmlUnescape(Attribute(tag, "value"));
+    if (found.empty() && Attribute(tag, "name") == name)
+      found = HtmlUnescape(Attribute(tag, "value"));
   });
   return found;
 }
@@ -207,7 +209,8 @@ std::string HtmlUnescape(std::string_view s) {
       uint32_t cp = 0;
       const bool hex = entity[1] == 'x' || entity[1] == 'X';
       std::string_view digits = entity.substr(hex ? 2 : 1);
-      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
+      auto [p, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), cp, hex ? 16 : 10);
       if (ec != std::errc() || p != digits.data() + digits.size() || cp > 0x10FFFF) {
         out.push_back('&');
         continue;

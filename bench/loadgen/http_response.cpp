@@ -122,7 +122,8 @@ Code ResponseParser::Parse(std::string_view in, size_t* consumed, Response* out)
     return Code::kOk;
   }
   if (chunked) return ParseChunked(in, head_len, consumed, out);
-  if (!have_length) return Fail("response without Content-Length (read-until-close is not supported)");
+  if (!have_length)
+    return Fail("response without Content-Length (read-until-close is not supported)");
   if (in.size() < head_len + content_length) {
     known_total_ = head_len + content_length;
     return Code::kAgain;

@@ -75,7 +75,8 @@ bool ParseUrl(const std::string& url, Target* t) {
   size_t colon;
   if (!rest.empty() && rest[0] == '[') {
     size_t close = rest.find(']');
-    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':') return false;
+    if (close == std::string::npos || close + 1 >= rest.size() || rest[close + 1] != ':')
+      return false;
     t->host = rest.substr(1, close - 1);
     colon = close + 1;
   } else {
@@ -95,7 +96,8 @@ Status ParseGroups(const std::string& list, std::vector<uint16_t>* groups) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t comma = list.find(',', start);
-    std::string g = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    std::string g =
+        list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     if (g == "secp256r1" || g == "p256") {
       groups->push_back(MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1);
     } else if (g == "x25519") {
@@ -129,7 +131,8 @@ Status ParseArgs(int argc, char** argv, Args* a) {
       if (!s.ok()) return s;
       char* end;
       *out = std::strtod(v, &end);
-      if (*end != '\0' || *out < 0) return Status::Error(Code::kInvalidArgument, opt + ": not a number: " + v);
+      if (*end != '\0' || *out < 0)
+        return Status::Error(Code::kInvalidArgument, opt + ": not a number: " + v);
       return Status::Ok();
     };
     const char* v = nullptr;
@@ -188,7 +191,8 @@ Status ParseArgs(int argc, char** argv, Args* a) {
       } else if (k == "ephemeral") {
         a->tls.tls13_kex_modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
       } else {
-        return Status::Error(Code::kInvalidArgument, "--tls13-kex: all, psk, psk_ephemeral or ephemeral");
+        return Status::Error(Code::kInvalidArgument,
+                             "--tls13-kex: all, psk, psk_ephemeral or ephemeral");
       }
     } else if (opt == "--connections" || opt == "--pipeline" || opt == "--requests" ||
                opt == "--server-pid" || opt == "--page-sessions" || opt == "--aliases" ||
@@ -217,8 +221,10 @@ Status ParseArgs(int argc, char** argv, Args* a) {
     }
     if (!s.ok()) return s;
   }
-  if (a->scenario_options.connections < 1 || a->timed.pipeline < 1 || a->scenario_options.page_sessions < 1) {
-    return Status::Error(Code::kInvalidArgument, "--connections, --pipeline and --page-sessions must be >= 1");
+  if (a->scenario_options.connections < 1 || a->timed.pipeline < 1 ||
+      a->scenario_options.page_sessions < 1) {
+    return Status::Error(Code::kInvalidArgument,
+                         "--connections, --pipeline and --page-sessions must be >= 1");
   }
   if (a->timed.max_ops != 0 && a->timed.duration_s == 5) a->timed.duration_s = 0;
   return Status::Ok();
@@ -240,7 +246,8 @@ int Run(int argc, char** argv) {
   ScenarioOptions& so = args.scenario_options;
   so.name = args.scenario;
   so.host_header = target.HostHeader();
-  so.origin = args.origin_given ? args.origin : std::string(target.tls ? "https://" : "http://") + so.host_header;
+  so.origin = args.origin_given ? args.origin
+                                : std::string(target.tls ? "https://" : "http://") + so.host_header;
   if (so.name == "handshake" && !target.tls) {
     std::fprintf(stderr, "amfgate-bench: the handshake scenario needs an https:// URL\n");
     return 2;
@@ -253,7 +260,8 @@ int Run(int argc, char** argv) {
   }
 
   RunInfo info;
-  info.scenario = args.scenario + (so.name == "handshake" ? (so.resume ? " (resumed)" : " (full)") : "");
+  info.scenario =
+      args.scenario + (so.name == "handshake" ? (so.resume ? " (resumed)" : " (full)") : "");
   info.label = args.label.empty() ? args.scenario : args.label;
   info.url = args.url;
   info.op_unit = scenario->op_unit();

@@ -8,8 +8,9 @@
 // edges of a timed window, not per request.
 #pragma once
 
-#include <cstdint>
 #include <sys/types.h>
+
+#include <cstdint>
 
 namespace amfgate::bench {
 

@@ -7,7 +7,8 @@ namespace {
 
 double Us(int64_t ns) { return static_cast<double>(ns) / 1e3; }
 
-void Bench(const RunInfo& info, const char* figure, double value, const char* unit, int decimals = 2) {
+void Bench(const RunInfo& info, const char* figure, double value, const char* unit,
+           int decimals = 2) {
   std::printf("BENCH %s_%s %.*f %s\n", info.label.c_str(), figure, decimals, value, unit);
 }
 
@@ -18,29 +19,37 @@ void PrintReport(const RunInfo& info, const PhaseResult& r) {
   const double rps = static_cast<double>(r.requests) / secs;
   const double ops = static_cast<double>(r.ops) / secs;
   const Histogram& h = r.latency;
-  std::printf("amfgate-bench %s: %s, %d connection(s), pipeline %d, window %.2f s\n", info.scenario.c_str(),
-              info.url.c_str(), info.connections, info.pipeline, r.seconds);
-  std::printf("  requests   %12llu  %10.0f req/s\n", static_cast<unsigned long long>(r.requests), rps);
-  std::printf("  %-10s %12llu  %10.0f /s\n", info.op_unit, static_cast<unsigned long long>(r.ops), ops);
-  std::printf("  latency    p50 %.0f us  p90 %.0f us  p99 %.0f us  p99.9 %.0f us  max %.0f us  (mean %.0f us)\n",
-              Us(h.Percentile(50)), Us(h.Percentile(90)), Us(h.Percentile(99)), Us(h.Percentile(99.9)),
-              Us(h.max()), h.Mean() / 1e3);
+  std::printf("amfgate-bench %s: %s, %d connection(s), pipeline %d, window %.2f s\n",
+              info.scenario.c_str(), info.url.c_str(), info.connections, info.pipeline, r.seconds);
+  std::printf("  requests   %12llu  %10.0f req/s\n", static_cast<unsigned long long>(r.requests),
+              rps);
+  std::printf("  %-10s %12llu  %10.0f /s\n", info.op_unit, static_cast<unsigned long long>(r.ops),
+              ops);
+  std::printf(
+      "  latency    p50 %.0f us  p90 %.0f us  p99 %.0f us  p99.9 %.0f us  max %.0f us  (mean %.0f "
+      "us)\n",
+      Us(h.Percentile(50)), Us(h.Percentile(90)), Us(h.Percentile(99)), Us(h.Percentile(99.9)),
+      Us(h.max()), h.Mean() / 1e3);
   double server_cpu = 0;
   if (r.have_server) {
     server_cpu = r.server_after.cpu_s() - r.server_before.cpu_s();
-    std::printf("  server     cpu %.2f s (user %.2f, system %.2f) = %.2f us/request, %.2f us/%s; rss %.1f MiB\n",
-                server_cpu, r.server_after.user_s - r.server_before.user_s,
-                r.server_after.system_s - r.server_before.system_s,
-                r.requests ? server_cpu * 1e6 / static_cast<double>(r.requests) : 0,
-                r.ops ? server_cpu * 1e6 / static_cast<double>(r.ops) : 0, info.op_unit,
-                static_cast<double>(r.server_after.rss_bytes) / (1024.0 * 1024.0));
+    std::printf(
+        "  server     cpu %.2f s (user %.2f, system %.2f) = %.2f us/request, %.2f us/%s; rss %.1f "
+        "MiB\n",
+        server_cpu, r.server_after.user_s - r.server_before.user_s,
+        r.server_after.system_s - r.server_before.system_s,
+        r.requests ? server_cpu * 1e6 / static_cast<double>(r.requests) : 0,
+        r.ops ? server_cpu * 1e6 / static_cast<double>(r.ops) : 0, info.op_unit,
+        static_cast<double>(r.server_after.rss_bytes) / (1024.0 * 1024.0));
   }
   std::printf("  client     cpu %.2f s = %.2f us/request\n", r.client_cpu_s,
               r.requests ? r.client_cpu_s * 1e6 / static_cast<double>(r.requests) : 0);
-  std::printf("  connects   %llu (%llu reopened after the server closed one); TLS handshakes %llu full, %llu resumed\n",
-              static_cast<unsigned long long>(r.connects), static_cast<unsigned long long>(r.reconnects),
-              static_cast<unsigned long long>(r.full_handshakes),
-              static_cast<unsigned long long>(r.resumed_handshakes));
+  std::printf(
+      "  connects   %llu (%llu reopened after the server closed one); TLS handshakes %llu full, "
+      "%llu resumed\n",
+      static_cast<unsigned long long>(r.connects), static_cast<unsigned long long>(r.reconnects),
+      static_cast<unsigned long long>(r.full_handshakes),
+      static_cast<unsigned long long>(r.resumed_handshakes));
   Bench(info, "requests", static_cast<double>(r.requests), "count", 0);
   Bench(info, "errors", 0, "count", 0);
   Bench(info, "rps", rps, "req/s", 0);
@@ -52,12 +61,18 @@ void PrintReport(const RunInfo& info, const PhaseResult& r) {
   Bench(info, "max_us", Us(h.max()), "us", 1);
   if (r.have_server) {
     Bench(info, "server_cpu_s", server_cpu, "s", 3);
-    if (r.requests) Bench(info, "server_cpu_us_per_req", server_cpu * 1e6 / static_cast<double>(r.requests), "us");
-    if (r.ops) Bench(info, "server_cpu_us_per_op", server_cpu * 1e6 / static_cast<double>(r.ops), "us");
-    if (server_cpu > 0) Bench(info, "ops_per_server_cpu_s", static_cast<double>(r.ops) / server_cpu, "op/cpu-s", 0);
+    if (r.requests)
+      Bench(info, "server_cpu_us_per_req", server_cpu * 1e6 / static_cast<double>(r.requests),
+            "us");
+    if (r.ops)
+      Bench(info, "server_cpu_us_per_op", server_cpu * 1e6 / static_cast<double>(r.ops), "us");
+    if (server_cpu > 0)
+      Bench(info, "ops_per_server_cpu_s", static_cast<double>(r.ops) / server_cpu, "op/cpu-s", 0);
     Bench(info, "server_rss_kib", static_cast<double>(r.server_after.rss_bytes) / 1024.0, "KiB", 0);
   }
-  if (r.requests) Bench(info, "client_cpu_us_per_req", r.client_cpu_s * 1e6 / static_cast<double>(r.requests), "us");
+  if (r.requests)
+    Bench(info, "client_cpu_us_per_req", r.client_cpu_s * 1e6 / static_cast<double>(r.requests),
+          "us");
   std::fflush(stdout);
 }
 
@@ -66,8 +81,8 @@ void PrintFailure(const RunInfo& info, const std::string& phase, const std::stri
               message.c_str());
   std::printf("BENCH %s_errors 1 count\n", info.label.c_str());
   std::fflush(stdout);
-  std::fprintf(stderr, "amfgate-bench %s: FAILED in phase '%s': %s\n", info.scenario.c_str(), phase.c_str(),
-               message.c_str());
+  std::fprintf(stderr, "amfgate-bench %s: FAILED in phase '%s': %s\n", info.scenario.c_str(),
+               phase.c_str(), message.c_str());
 }
 
 }  // namespace amfgate::bench

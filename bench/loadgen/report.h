@@ -16,7 +16,7 @@
 namespace amfgate::bench {
 
 struct RunInfo {
-  std::string label;     // prefix of BENCH names
+  std::string label;  // prefix of BENCH names
   std::string scenario;
   std::string url;
   const char* op_unit = "request";

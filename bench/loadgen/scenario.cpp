@@ -84,7 +84,8 @@ std::string Amf0StrictArray(std::string_view encoded_items, uint32_t count) {
   return v;
 }
 
-void AppendGatewayCall(std::string* out, const Site& site, std::string_view cookie, std::string_view packet) {
+void AppendGatewayCall(std::string* out, const Site& site, std::string_view cookie,
+                       std::string_view packet) {
   RequestHead head;
   head.method = "POST";
   head.path = site.options.gateway_path;
@@ -101,7 +102,9 @@ std::string RedeemPacket(std::string_view alias) {
   return EncodeRequestPacket("auth.loginByAlias", "/1", Amf0StrictArray(arg, 1));
 }
 
-std::string WhoamiPacket() { return EncodeRequestPacket("auth.whoami", "/1", Amf0StrictArray({}, 0)); }
+std::string WhoamiPacket() {
+  return EncodeRequestPacket("auth.whoami", "/1", Amf0StrictArray({}, 0));
+}
 
 // --- response checks
 
@@ -120,8 +123,10 @@ bool ExtractAlias(const Response& r, std::string* alias, std::string* error) {
       if (match) alias->assign(c.value);
     }
   }
-  if (alias->empty()) return Reject(error, "GET app", "no alias in the flashvars or the alias cookie");
-  if (!IsToken(*alias)) return Reject(error, "GET app", "alias is not 43 base64url characters: " + *alias);
+  if (alias->empty())
+    return Reject(error, "GET app", "no alias in the flashvars or the alias cookie");
+  if (!IsToken(*alias))
+    return Reject(error, "GET app", "alias is not 43 base64url characters: " + *alias);
   return true;
 }
 
@@ -139,20 +144,24 @@ bool CheckGateway(const Response& r, std::string_view step, ValueArena* arena, P
                   std::string* error) {
   if (!ExpectStatus(r, 200, step, error)) return false;
   if (r.content_type.substr(0, sizeof kAmfType - 1) != kAmfType) {
-    return Reject(error, step, "Content-Type is not application/x-amf: " + std::string(r.content_type));
+    return Reject(error, step,
+                  "Content-Type is not application/x-amf: " + std::string(r.content_type));
   }
   arena->Clear();
   const char* reason = "";
   if (ReadPacket(r.body, arena, packet, &reason) != Code::kOk) {
     return Reject(error, step, std::string("malformed AMF response: ") + reason);
   }
-  if (packet->bodies.size() != 1) return Reject(error, step, "response packet does not hold exactly one body");
+  if (packet->bodies.size() != 1)
+    return Reject(error, step, "response packet does not hold exactly one body");
   const Body& body = packet->bodies[0];
   if (IsFault(body)) {
-    return Reject(error, step, "fault " + std::string(FaultCode(body)) + ": " + Describe(*body.value));
+    return Reject(error, step,
+                  "fault " + std::string(FaultCode(body)) + ": " + Describe(*body.value));
   }
   if (body.target != "/1/onResult") {
-    return Reject(error, step, "body target is '" + std::string(body.target) + "', not /1/onResult");
+    return Reject(error, step,
+                  "body target is '" + std::string(body.target) + "', not /1/onResult");
   }
   return true;
 }
@@ -363,7 +372,8 @@ class GetUser : public User {
     return Next::kSend;
   }
   int OnResponse(const Response& r, std::string* error) override {
-    return ExpectStatus(r, site_->options.expect_status, "GET " + site_->options.path, error) ? 1 : -1;
+    return ExpectStatus(r, site_->options.expect_status, "GET " + site_->options.path, error) ? 1
+                                                                                              : -1;
   }
   bool OneRequestPerConnection() const override { return one_per_connection_; }
   const SavedSession* ResumeFrom() override { return resume_ ? &session_ : nullptr; }
@@ -371,9 +381,11 @@ class GetUser : public User {
   bool OnHandshake(bool full, std::string* error) override {
     if (!one_per_connection_) return true;
     if (resume_ && phase_ == 1 && full) {
-      return Reject(error, "handshake", "the server did not resume the session (it sent its certificate)");
+      return Reject(error, "handshake",
+                    "the server did not resume the session (it sent its certificate)");
     }
-    if (!resume_ && !full) return Reject(error, "handshake", "resumed although no session was offered");
+    if (!resume_ && !full)
+      return Reject(error, "handshake", "resumed although no session was offered");
     return true;
   }
 
@@ -402,7 +414,8 @@ class CallUser : public User {
   Next NextRequest(std::string* out) override {
     if (phase_ == 2) {
       if (call_.empty()) {
-        AppendGatewayCall(&call_, *site_, gateway_.header(), echo_ ? echo_->packet : WhoamiPacket());
+        AppendGatewayCall(&call_, *site_, gateway_.header(),
+                          echo_ ? echo_->packet : WhoamiPacket());
       }
       out->append(call_);
       return Next::kSend;
@@ -422,7 +435,8 @@ class CallUser : public User {
 
   int OnResponse(const Response& r, std::string* error) override {
     if (phase_ == 2) {
-      const bool ok = echo_ ? CheckEcho(r, *echo_, &arena_, error) : CheckWhoami(r, *site_, &arena_, error);
+      const bool ok =
+          echo_ ? CheckEcho(r, *echo_, &arena_, error) : CheckWhoami(r, *site_, &arena_, error);
       return ok ? 1 : -1;
     }
     const Step step = inflight_.front();
@@ -599,7 +613,9 @@ class BuiltScenario : public Scenario {
     return raw;
   }
 
-  void AddPhase(const PhaseOptions& o, std::vector<User*> users) { phases_.push_back({o, std::move(users)}); }
+  void AddPhase(const PhaseOptions& o, std::vector<User*> users) {
+    phases_.push_back({o, std::move(users)});
+  }
   void SetUnit(const char* unit) { op_unit_ = unit; }
 };
 
@@ -622,15 +638,16 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
   timed.timed = true;
   timed.name = "timed";
 
-  const bool gateway = name == "redeem" || name == "handoff" || name == "whoami" || name == "echo" ||
-                       name == "sessions";
+  const bool gateway = name == "redeem" || name == "handoff" || name == "whoami" ||
+                       name == "echo" || name == "sessions";
   if (gateway) {
     s->AddPhase(Setup("login", 0, 1), {s->Own<LoginUser>(&s->site_, options.page_sessions)});
   }
   std::vector<User*> users;
   if (name == "get" || name == "handshake") {
     const bool per_connection = name == "handshake";
-    for (size_t i = 0; i < n; ++i) users.push_back(s->Own<GetUser>(&s->site_, per_connection, options.resume));
+    for (size_t i = 0; i < n; ++i)
+      users.push_back(s->Own<GetUser>(&s->site_, per_connection, options.resume));
     if (per_connection) s->SetUnit("handshake");
     if (per_connection && options.resume) s->AddPhase(Setup("first handshake", 0, 1), users);
     timed.phase = 1;
@@ -660,7 +677,8 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
     s->SetUnit("handoff");
     s->AddPhase(timed, users);
   } else if (name == "sessions") {
-    if (options.sessions == 0) return Status::Error(Code::kInvalidArgument, "sessions: give --sessions N");
+    if (options.sessions == 0)
+      return Status::Error(Code::kInvalidArgument, "sessions: give --sessions N");
     s->quota_.target = options.sessions;
     for (size_t i = 0; i < n; ++i) users.push_back(s->Own<PopulateUser>(&s->site_, i, &s->quota_));
     timed.phase = 1;

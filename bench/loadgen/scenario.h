@@ -28,13 +28,13 @@ namespace amfgate::bench {
 struct ScenarioOptions {
   std::string name;
   int connections = 50;
-  std::string host_header;   // Host: for every request
-  std::string origin;        // Origin: on POSTs; empty sends none
+  std::string host_header;  // Host: for every request
+  std::string origin;       // Origin: on POSTs; empty sends none
   std::string login_path = "/login";
   std::string app_path = "/app";
   std::string gateway_path = "/gateway";
-  std::string path = "/";    // get, handshake
-  int expect_status = 200;   // get, handshake
+  std::string path = "/";   // get, handshake
+  int expect_status = 200;  // get, handshake
   std::string user = "bench";
   std::string password = "bench-password";
   int page_sessions = 8;     // logins first; users share them round-robin

@@ -50,7 +50,8 @@ class Rng {
   Rng& operator=(const Rng&) = delete;
   bool Seed() {
     static const unsigned char kPers[] = "amfgate-bench ceiling";
-    return mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, kPers, sizeof kPers - 1) == 0;
+    return mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_, kPers,
+                                 sizeof kPers - 1) == 0;
   }
   mbedtls_ctr_drbg_context* drbg() { return &drbg_; }
 
@@ -111,9 +112,10 @@ int RunTlsCeiling(double seconds) {
   }
   Rng rng;
   PkKey key;
-  if (!rng.Seed() || mbedtls_pk_setup(key.get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
-      mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*key.get()), mbedtls_ctr_drbg_random,
-                          rng.drbg()) != 0) {
+  if (!rng.Seed() ||
+      mbedtls_pk_setup(key.get(), mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY)) != 0 ||
+      mbedtls_ecp_gen_key(MBEDTLS_ECP_DP_SECP256R1, mbedtls_pk_ec(*key.get()),
+                          mbedtls_ctr_drbg_random, rng.drbg()) != 0) {
     std::fprintf(stderr, "tls-ceiling: cannot make a P-256 key\n");
     return 1;
   }
@@ -132,8 +134,8 @@ int RunTlsCeiling(double seconds) {
   }
   const double ceiling = 1.0 / (1.0 / sign + 1.0 / p256);
   const double ceiling_x25519 = 1.0 / (1.0 / sign + 1.0 / x25519);
-  std::printf("mbedTLS %s public-key speed, one core, %.1f CPU-s per operation:\n", MBEDTLS_VERSION_STRING,
-              seconds);
+  std::printf("mbedTLS %s public-key speed, one core, %.1f CPU-s per operation:\n",
+              MBEDTLS_VERSION_STRING, seconds);
   std::printf("  ECDSA P-256 sign        %8.0f /CPU-s\n", sign);
   std::printf("  ECDHE P-256             %8.0f /CPU-s   (keygen + export + derive)\n", p256);
   std::printf("  ECDHE X25519            %8.0f /CPU-s\n", x25519);

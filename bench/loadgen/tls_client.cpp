@@ -33,7 +33,8 @@ TlsClientConfig::~TlsClientConfig() {
 
 Status TlsClientConfig::Init(const TlsOptions& options) {
   // TLS 1.3 in mbedTLS 3.6 does its key exchange through PSA.
-  if (psa_crypto_init() != PSA_SUCCESS) return Status::Error(Code::kInternal, "psa_crypto_init failed");
+  if (psa_crypto_init() != PSA_SUCCESS)
+    return Status::Error(Code::kInternal, "psa_crypto_init failed");
   int ret = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_,
                                   reinterpret_cast<const unsigned char*>(kPersonalization),
                                   sizeof kPersonalization - 1);
@@ -46,8 +47,10 @@ Status TlsClientConfig::Init(const TlsOptions& options) {
   // callback accepts the loopback servers' self-signed certificates.
   mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_OPTIONAL);
   mbedtls_ssl_conf_rng(&conf_, mbedtls_ctr_drbg_random, &drbg_);
-  mbedtls_ssl_conf_min_tls_version(&conf_, static_cast<mbedtls_ssl_protocol_version>(options.min_version));
-  mbedtls_ssl_conf_max_tls_version(&conf_, static_cast<mbedtls_ssl_protocol_version>(options.max_version));
+  mbedtls_ssl_conf_min_tls_version(&conf_,
+                                   static_cast<mbedtls_ssl_protocol_version>(options.min_version));
+  mbedtls_ssl_conf_max_tls_version(&conf_,
+                                   static_cast<mbedtls_ssl_protocol_version>(options.max_version));
   groups_ = options.groups;
   groups_.push_back(MBEDTLS_SSL_IANA_TLS_GROUP_NONE);
   mbedtls_ssl_conf_groups(&conf_, groups_.data());
@@ -123,7 +126,8 @@ Code TlsStream::Handshake() {
     int ret = mbedtls_ssl_handshake(&ssl_);
     if (ret == 0) {
       // TLS 1.2 delivers its ticket inside the handshake.
-      if (ticket_sink_ != nullptr && mbedtls_ssl_get_version_number(&ssl_) == MBEDTLS_SSL_VERSION_TLS1_2) {
+      if (ticket_sink_ != nullptr &&
+          mbedtls_ssl_get_version_number(&ssl_) == MBEDTLS_SSL_VERSION_TLS1_2) {
         ticket_sink_->Capture(&ssl_);
       }
       return Code::kOk;
@@ -139,7 +143,8 @@ Code TlsStream::Handshake() {
 
 Code TlsStream::Write(std::string_view plain) {
   while (!plain.empty()) {
-    int ret = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(plain.data()), plain.size());
+    int ret = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(plain.data()),
+                                plain.size());
     if (ret > 0) {
       plain.remove_prefix(static_cast<size_t>(ret));
       continue;

@@ -27,8 +27,8 @@
 namespace amfgate::bench {
 
 struct TlsOptions {
-  uint16_t min_version = 0x0303;  // TLS 1.2
-  uint16_t max_version = 0x0304;  // TLS 1.3
+  uint16_t min_version = 0x0303;                                          // TLS 1.2
+  uint16_t max_version = 0x0304;                                          // TLS 1.3
   std::vector<uint16_t> groups = {MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1};  // key exchange
   int tls13_kex_modes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
   bool keep_tickets = false;  // ask mbedTLS to hand TLS 1.3 tickets to us
@@ -80,7 +80,8 @@ class TlsStream {
 
   // Starts a client session; resumes from `resume` when it is valid. Tickets
   // the server sends later are captured into `ticket_sink` (may be null).
-  Status Setup(const TlsClientConfig& config, const SavedSession* resume, SavedSession* ticket_sink);
+  Status Setup(const TlsClientConfig& config, const SavedSession* resume,
+               SavedSession* ticket_sink);
 
   // Ciphertext from the socket.
   void Feed(const char* data, size_t size);
