@@ -1,8 +1,10 @@
 #include "amf/compare.h"
 
+#include <algorithm>
 #include <cstring>
 #include <functional>
 #include <unordered_set>
+#include <vector>
 
 namespace amfgate::amf {
 namespace {
@@ -13,150 +15,179 @@ struct PairHash {
   }
 };
 
+// One step of the path from the root, kept as a stack while walking so that
+// the path is formatted only when a difference is found.
+struct Step {
+  char kind;  // '[' element, '.' member, '{' dictionary entry, '#' external level, 's' sealed
+  size_t index;
+  std::string_view name;
+};
+
 class Comparer {
  public:
-  // Returns "" when equal, else a description prefixed by the path.
-  std::string Diff(const Value& a, const Value& b, const std::string& path) {
-    if (a.type() != b.type()) return path + ": type " + TypeName(a.type()) + " vs " + TypeName(b.type());
-    if (a.format() != b.format()) return path + ": format differs";
+  // True when equal; otherwise what_ says what differs and path_ where.
+  bool Same(const Value& a, const Value& b) {
+    if (a.type() != b.type()) {
+      return Differ(std::string("type ") + TypeName(a.type()) + " vs " + TypeName(b.type()));
+    }
+    if (a.format() != b.format()) return Differ("format");
     switch (a.type()) {
       case Type::kUndefined:
       case Type::kNull:
-      case Type::kUnsupported: return "";
-      case Type::kBoolean: return a.AsBool() == b.AsBool() ? "" : path + ": boolean differs";
+      case Type::kUnsupported: return true;
+      case Type::kBoolean: return a.AsBool() == b.AsBool() || Differ("boolean");
       case Type::kInteger:
-        return a.AsInteger() == b.AsInteger()
-                   ? ""
-                   : path + ": integer " + std::to_string(a.AsInteger()) + " vs " +
-                         std::to_string(b.AsInteger());
+        return a.AsInteger() == b.AsInteger() ||
+               Differ("integer " + std::to_string(a.AsInteger()) + " vs " +
+                      std::to_string(b.AsInteger()));
       case Type::kDouble:
-        if (a.exact_double() != b.exact_double()) return path + ": exactness differs";
-        return SameBits(a.AsDouble(), b.AsDouble()) ? "" : path + ": double differs";
+        if (a.exact_double() != b.exact_double()) return Differ("double exactness");
+        return SameBits(a.AsDouble(), b.AsDouble()) || Differ("double");
       case Type::kString:
-        if (a.long_string() != b.long_string()) return path + ": long-string flag differs";
-        return a.AsString() == b.AsString()
-                   ? ""
-                   : path + ": string \"" + std::string(a.AsString()) + "\" vs \"" +
-                         std::string(b.AsString()) + "\"";
+        if (a.long_string() != b.long_string()) return Differ("long-string flag");
+        return a.AsString() == b.AsString() ||
+               Differ("string \"" + std::string(a.AsString()) + "\" vs \"" +
+                      std::string(b.AsString()) + "\"");
       default: break;
     }
     // Nodes: a pair already under comparison is assumed equal.
-    if (!seen_.insert({a.node(), b.node()}).second) return "";
+    if (!seen_.insert({a.node(), b.node()}).second) return true;
     switch (a.type()) {
       case Type::kDate: {
         const Date& x = *a.AsDate();
         const Date& y = *b.AsDate();
-        return SameBits(x.millis, y.millis) && x.timezone == y.timezone ? "" : path + ": date differs";
+        return (SameBits(x.millis, y.millis) && x.timezone == y.timezone) || Differ("date");
       }
       case Type::kXmlDocument:
       case Type::kXml:
-      case Type::kByteArray:
-        return a.AsBlob()->bytes == b.AsBlob()->bytes ? "" : path + ": bytes differ";
-      case Type::kArray: return DiffArray(*a.AsArray(), *b.AsArray(), path);
-      case Type::kObject: return DiffObject(*a.AsObject(), *b.AsObject(), path);
-      case Type::kDictionary: {
-        const Dictionary& x = *a.AsDictionary();
-        const Dictionary& y = *b.AsDictionary();
-        if (x.weak_keys != y.weak_keys || x.entries.size() != y.entries.size()) {
-          return path + ": dictionary shape differs";
-        }
-        for (size_t i = 0; i < x.entries.size(); ++i) {
-          std::string p = path + "{" + std::to_string(i) + "}";
-          std::string d = Diff(x.entries[i].key, y.entries[i].key, p + ".key");
-          if (d.empty()) d = Diff(x.entries[i].value, y.entries[i].value, p);
-          if (!d.empty()) return d;
-        }
-        return "";
-      }
-      default: return DiffVector(*a.AsVector(), *b.AsVector(), path);
+      case Type::kByteArray: return a.AsBlob()->bytes == b.AsBlob()->bytes || Differ("bytes");
+      case Type::kArray: return SameArray(*a.AsArray(), *b.AsArray());
+      case Type::kObject: return SameObject(*a.AsObject(), *b.AsObject());
+      case Type::kDictionary: return SameDictionary(*a.AsDictionary(), *b.AsDictionary());
+      default: return SameVector(*a.AsVector(), *b.AsVector());
     }
+  }
+
+  std::string Report() const {
+    std::string out = "$";
+    for (const Step& s : path_) {
+      switch (s.kind) {
+        case '.': out += "." + std::string(s.name); break;
+        case 's': out += ".(sealed " + std::to_string(s.index) + ")"; break;
+        case '#': out += ".(external " + std::to_string(s.index) + ")"; break;
+        case '{': out += "{" + std::to_string(s.index) + "}"; break;
+        default: out += "[" + std::to_string(s.index) + "]"; break;
+      }
+    }
+    return out + ": " + what_;
   }
 
  private:
   static bool SameBits(double x, double y) { return std::memcmp(&x, &y, sizeof x) == 0; }
 
-  std::string DiffMembers(std::span<const Member> x, std::span<const Member> y,
-                          const std::string& path) {
-    if (x.size() != y.size()) return path + ": member count differs";
+  bool Differ(std::string what) {
+    what_ = std::move(what);
+    return false;
+  }
+
+  bool Child(Step step, const Value& a, const Value& b) {
+    path_.push_back(step);
+    if (!Same(a, b)) return false;  // keep the path for Report()
+    path_.pop_back();
+    return true;
+  }
+
+  bool SameMembers(std::span<const Member> x, std::span<const Member> y) {
+    if (x.size() != y.size()) return Differ("member count");
     for (size_t i = 0; i < x.size(); ++i) {
       if (x[i].name != y[i].name) {
-        return path + ": member name \"" + std::string(x[i].name) + "\" vs \"" +
-               std::string(y[i].name) + "\"";
+        return Differ("member name \"" + std::string(x[i].name) + "\" vs \"" +
+                      std::string(y[i].name) + "\"");
       }
-      std::string d = Diff(x[i].value, y[i].value, path + "." + std::string(x[i].name));
-      if (!d.empty()) return d;
+      if (!Child({'.', i, x[i].name}, x[i].value, y[i].value)) return false;
     }
-    return "";
+    return true;
   }
 
-  std::string DiffValues(std::span<const Value> x, std::span<const Value> y,
-                         const std::string& path) {
-    if (x.size() != y.size()) return path + ": element count differs";
+  bool SameValues(char kind, std::span<const Value> x, std::span<const Value> y) {
+    if (x.size() != y.size()) return Differ("element count");
     for (size_t i = 0; i < x.size(); ++i) {
-      std::string d = Diff(x[i], y[i], path + "[" + std::to_string(i) + "]");
-      if (!d.empty()) return d;
+      if (!Child({kind, i, {}}, x[i], y[i])) return false;
     }
-    return "";
+    return true;
   }
 
-  std::string DiffArray(const Array& x, const Array& y, const std::string& path) {
-    if (x.ecma != y.ecma || x.ecma_count != y.ecma_count) return path + ": array kind differs";
-    std::string d = DiffMembers(x.assoc, y.assoc, path);
-    return d.empty() ? DiffValues(x.dense, y.dense, path) : d;
+  bool SameArray(const Array& x, const Array& y) {
+    if (x.ecma != y.ecma || x.ecma_count != y.ecma_count) return Differ("array kind or count");
+    return SameMembers(x.assoc, y.assoc) && SameValues('[', x.dense, y.dense);
   }
 
-  std::string DiffObject(const Object& x, const Object& y, const std::string& path) {
+  bool SameObject(const Object& x, const Object& y) {
     const Traits& s = *x.traits;
     const Traits& t = *y.traits;
     if (s.class_name != t.class_name || s.dynamic != t.dynamic ||
-        s.externalizable != t.externalizable || s.sealed_names.size() != t.sealed_names.size()) {
-      return path + ": traits differ";
+        s.externalizable != t.externalizable ||
+        !std::equal(s.sealed_names.begin(), s.sealed_names.end(), t.sealed_names.begin(),
+                    t.sealed_names.end())) {
+      return Differ("traits");
     }
-    for (size_t i = 0; i < s.sealed_names.size(); ++i) {
-      if (s.sealed_names[i] != t.sealed_names[i]) return path + ": sealed names differ";
+    if ((x.external == nullptr) != (y.external == nullptr)) return Differ("external payload");
+    if (x.external == nullptr) {
+      return SameValues('s', x.sealed, y.sealed) && SameMembers(x.dynamic, y.dynamic);
     }
-    if ((x.external == nullptr) != (y.external == nullptr)) return path + ": external differs";
-    if (x.external != nullptr) {
-      const External& e = *x.external;
-      const External& f = *y.external;
-      if (e.cls != f.cls || e.level_count != f.level_count) return path + ": external differs";
-      std::string d = Diff(e.value, f.value, path + "#");
-      for (uint8_t l = 0; d.empty() && l < e.level_count; ++l) {
-        if (!std::equal(e.levels[l].flags.begin(), e.levels[l].flags.end(),
-                        f.levels[l].flags.begin(), f.levels[l].flags.end())) {
-          return path + ": external flags differ";
-        }
-        d = DiffValues(e.levels[l].values, f.levels[l].values, path + "#" + std::to_string(l));
+    const External& e = *x.external;
+    const External& f = *y.external;
+    if (e.cls != f.cls || e.level_count != f.level_count) return Differ("external class");
+    if (!Child({'#', 0, {}}, e.value, f.value)) return false;
+    for (uint8_t l = 0; l < e.level_count; ++l) {
+      if (!std::equal(e.levels[l].flags.begin(), e.levels[l].flags.end(),
+                      f.levels[l].flags.begin(), f.levels[l].flags.end())) {
+        return Differ("external flags");
       }
-      return d;
+      path_.push_back({'#', l, {}});
+      if (!SameValues('[', e.levels[l].values, f.levels[l].values)) return false;
+      path_.pop_back();
     }
-    std::string d = DiffValues(x.sealed, y.sealed, path + "(sealed)");
-    return d.empty() ? DiffMembers(x.dynamic, y.dynamic, path) : d;
+    return true;
   }
 
-  std::string DiffVector(const Vector& x, const Vector& y, const std::string& path) {
-    if (x.fixed != y.fixed || x.type_name != y.type_name) return path + ": vector flags differ";
-    if (!std::equal(x.ints.begin(), x.ints.end(), y.ints.begin(), y.ints.end()) ||
-        !std::equal(x.uints.begin(), x.uints.end(), y.uints.begin(), y.uints.end()) ||
-        x.doubles.size() != y.doubles.size()) {
-      return path + ": vector items differ";
+  bool SameDictionary(const Dictionary& x, const Dictionary& y) {
+    if (x.weak_keys != y.weak_keys || x.entries.size() != y.entries.size()) {
+      return Differ("dictionary weak keys or size");
     }
-    for (size_t i = 0; i < x.doubles.size(); ++i) {
-      if (!SameBits(x.doubles[i], y.doubles[i])) return path + ": vector items differ";
+    for (size_t i = 0; i < x.entries.size(); ++i) {
+      if (!Child({'{', i, {}}, x.entries[i].key, y.entries[i].key) ||
+          !Child({'{', i, {}}, x.entries[i].value, y.entries[i].value)) {
+        return false;
+      }
     }
-    return DiffValues(x.objects, y.objects, path);
+    return true;
+  }
+
+  bool SameVector(const Vector& x, const Vector& y) {
+    if (x.fixed != y.fixed || x.type_name != y.type_name) return Differ("vector fixed flag or type");
+    bool items = std::equal(x.ints.begin(), x.ints.end(), y.ints.begin(), y.ints.end()) &&
+                 std::equal(x.uints.begin(), x.uints.end(), y.uints.begin(), y.uints.end()) &&
+                 std::equal(x.doubles.begin(), x.doubles.end(), y.doubles.begin(),
+                            y.doubles.end(), [](double p, double q) { return SameBits(p, q); });
+    return (items || Differ("vector items")) && SameValues('[', x.objects, y.objects);
   }
 
   std::unordered_set<std::pair<const void*, const void*>, PairHash> seen_;
+  std::vector<Step> path_;
+  std::string what_;
 };
 
 }  // namespace
 
-bool StructurallyEqual(const Value& a, const Value& b) { return FirstDifference(a, b).empty(); }
+bool StructurallyEqual(const Value& a, const Value& b) {
+  Comparer c;
+  return c.Same(a, b);
+}
 
 std::string FirstDifference(const Value& a, const Value& b) {
   Comparer c;
-  return c.Diff(a, b, "$");
+  return c.Same(a, b) ? std::string() : c.Report();
 }
 
 }  // namespace amfgate::amf
