@@ -1,0 +1,1 @@
+TEST_DEPS_gateway := core amf store net web gateway
