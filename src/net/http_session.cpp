@@ -143,7 +143,7 @@ void HttpSession::Dispatch(MonoTime now, std::string* out) {
   size_t sent = WriteResponse(response_, frame, shared_->policy, shared_->date.Line(now), out);
   ++shared_->stats->requests_total;
   Count(response_.status());
-  if (shared_->access_log) {
+  if (DefaultLogger().access_enabled()) {
     AccessEntry entry;
     entry.peer = info_->peer_text;
     entry.tls = info_->tls;

@@ -47,7 +47,6 @@ struct HttpShared {
   BufferPool* pool = nullptr;
   ServerStats* stats = nullptr;
   bool draining = false;
-  bool access_log = false;  // call LogAccess for every answered request
 };
 
 // What a connection knows about itself, fixed at accept.

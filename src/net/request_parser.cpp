@@ -234,7 +234,9 @@ Code RequestParser::ParseBody(std::string_view bytes) {
     expect_continue_ = false;
     return Code::kOk;
   }
-  while (raw_pos_ < bytes.size()) {
+  // Loop even when every byte has been given: after a pause llhttp may owe
+  // callbacks that need no more input (the message end after the last chunk).
+  for (;;) {
     llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data() + raw_pos_, bytes.size() - raw_pos_);
     if (http_status_ != 0) return Code::kMalformed;
     if (err == HPE_OK) {
