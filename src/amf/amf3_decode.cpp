@@ -163,6 +163,9 @@ bool Decoder::ReadArray3(Value* out, uint32_t depth) {
   uint32_t header;
   if (!ReadU29(&header)) return false;
   if ((header & 1) == 0) return ObjectRef3(header >> 1, Type::kArray, out);
+  // The dense count is checked before the associative part is read, so a
+  // length bomb fails before any work.
+  if (!CheckCount(header >> 1, 1)) return false;
   Array* arr = arena_->New<Array>();
   *out = Value::Of(arr, Format::kAmf3);
   return AddObject3(*out) && ReadMembers3(&arr->assoc, depth) &&
@@ -294,7 +297,8 @@ bool Decoder::ReadVector3(Type type, Value* out, uint32_t depth) {
       return true;
     }
     default:
-      return ReadString3(&vec->type_name) && ReadValues3(count, &vec->objects, depth);
+      return CheckCount(count, 1) && ReadString3(&vec->type_name) &&
+             ReadValues3(count, &vec->objects, depth);
   }
 }
 
