@@ -435,7 +435,8 @@ Status DumpJson(std::string_view bytes, JsonDocumentKind kind, std::string* text
   return Status::Ok();
 }
 
-Status EncodeJson(std::string_view text, std::string* bytes, const DecodeLimits& limits) {
+Status EncodeJson(std::string_view text, std::string* bytes, JsonDocumentKind* kind,
+                  const DecodeLimits& limits) {
   json::Value doc;
   Status s = json::Parse(text, &doc);
   if (!s.ok()) return s;
@@ -443,6 +444,7 @@ Status EncodeJson(std::string_view text, std::string* bytes, const DecodeLimits&
   JsonDocument d;
   s = JsonToDocument(doc, arena, &d, limits);
   if (!s.ok()) return s;
+  if (kind != nullptr) *kind = d.kind;
   Arena scratch;
   bytes->clear();
   Result<size_t> n = d.kind == JsonDocumentKind::kPacket ? EncodePacket(d.packet, scratch, bytes)

@@ -63,7 +63,8 @@ Status JsonToDocument(const json::Value& doc, Arena& arena, JsonDocument* out,
 // The tools' whole path: bytes -> pretty JSON text, and JSON text -> bytes.
 Status DumpJson(std::string_view bytes, JsonDocumentKind kind, std::string* text,
                 const DecodeLimits& limits = DecodeLimits());
-Status EncodeJson(std::string_view text, std::string* bytes,
+// `kind`, when given, receives what the document was.
+Status EncodeJson(std::string_view text, std::string* bytes, JsonDocumentKind* kind = nullptr,
                   const DecodeLimits& limits = DecodeLimits());
 
 }  // namespace amfgate::amf
