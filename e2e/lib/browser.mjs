@@ -142,7 +142,10 @@ export async function explain(page) {
     };
   }, kPlayerSelector).catch((e) => ({ error: String(e) }));
   const consoleTail = (page.amfgateConsole || []).slice(-8).join(' | ');
-  return `page state ${JSON.stringify(state)}; console: ${consoleTail || '(quiet)'}`;
+  const hint = state.waitsForClick
+    ? ' (Ruffle waits for a click: the page does not set autoplay "on"; load /amfgate-player.js before ruffle.js)'
+    : '';
+  return `page state ${JSON.stringify(state)}${hint}; console: ${consoleTail || '(quiet)'}`;
 }
 
 // The Ruffle element that replaced the page's <object> (or that the page
