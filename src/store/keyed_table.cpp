@@ -1,45 +1,99 @@
 #include "store/keyed_table.h"
 
 namespace amfgate {
+namespace {
 
-bool KeyedTable::Reset(uint32_t max_entries) {
-  uint64_t capacity = 16;
-  while (capacity * 3 < uint64_t{max_entries} * 4) capacity *= 2;
-  if (capacity > (uint64_t{1} << 31)) return false;
-  Slot* slots = static_cast<Slot*>(std::calloc(capacity, sizeof(Slot)));
+constexpr uint64_t kInitialCapacity = 16;
+constexpr uint64_t kMaxCapacity = uint64_t{1} << 31;
+
+}  // namespace
+
+bool KeyedTable::Reserve() {
+  const uint64_t capacity = current_.slots == nullptr ? 0 : uint64_t{current_.mask} + 1;
+  const uint64_t after = uint64_t{size()} + 1;
+  if (after * 4 <= capacity * 3) return true;
+  // Still draining the previous growth (only if Reserve outruns Migrate,
+  // which the step count rules out): finish it first.
+  while (old_.slots != nullptr) Migrate();
+  const uint64_t bigger = capacity == 0 ? kInitialCapacity : capacity * 2;
+  if (bigger > kMaxCapacity) return false;
+  Slot* slots = static_cast<Slot*>(std::calloc(bigger, sizeof(Slot)));
   if (slots == nullptr) return false;
-  slots_.reset(slots);
-  mask_ = static_cast<uint32_t>(capacity - 1);
-  size_ = 0;
-  max_entries_ = max_entries;
+  old_ = std::move(current_);
+  current_ = Table{};
+  current_.slots.reset(slots);
+  current_.mask = static_cast<uint32_t>(bigger - 1);
+  drained_ = 0;
+  if (old_.slots == nullptr || old_.size == 0) {
+    old_ = Table{};
+  }
   return true;
 }
 
-void KeyedTable::Insert(uint64_t hash, uint32_t index) {
-  const uint32_t tag = Tag(hash);
-  Slot* slots = slots_.get();
-  uint32_t i = tag & mask_;
-  while (slots[i].ref != 0) i = (i + 1) & mask_;
-  slots[i] = Slot{tag, index + 1};
-  ++size_;
+void KeyedTable::Place(Table& table, Slot slot) {
+  Slot* slots = table.slots.get();
+  uint32_t i = slot.tag & table.mask;
+  while (slots[i].ref != 0) i = (i + 1) & table.mask;
+  slots[i] = slot;
+  ++table.size;
 }
 
-void KeyedTable::Erase(uint64_t hash, uint32_t index) {
-  Slot* slots = slots_.get();
-  uint32_t hole = Tag(hash) & mask_;
-  while (slots[hole].ref != index + 1) hole = (hole + 1) & mask_;
+void KeyedTable::EraseAt(Table& table, uint32_t hole) {
+  Slot* slots = table.slots.get();
+  const uint32_t mask = table.mask;
   // Backward shift (Knuth 6.4, Algorithm R): pull later entries of the run
   // into the hole when the hole lies between their home and where they sit,
   // so no lookup ever meets a gap inside its probe sequence.
-  for (uint32_t j = (hole + 1) & mask_; slots[j].ref != 0; j = (j + 1) & mask_) {
-    const uint32_t home = slots[j].tag & mask_;
-    if (((j - home) & mask_) >= ((j - hole) & mask_)) {
+  for (uint32_t j = (hole + 1) & mask; slots[j].ref != 0; j = (j + 1) & mask) {
+    const uint32_t home = slots[j].tag & mask;
+    if (((j - home) & mask) >= ((j - hole) & mask)) {
       slots[hole] = slots[j];
       hole = j;
     }
   }
   slots[hole] = Slot{0, 0};
-  --size_;
+  --table.size;
+}
+
+uint32_t KeyedTable::Locate(const Table& table, uint32_t tag, uint32_t ref) {
+  if (table.slots == nullptr) return kNone;
+  const Slot* slots = table.slots.get();
+  for (uint32_t i = tag & table.mask;; i = (i + 1) & table.mask) {
+    if (slots[i].ref == ref) return i;
+    if (slots[i].ref == 0) return kNone;
+  }
+}
+
+// Moves up to kMigrateSteps entries (or empty slots passed) from old_ to
+// current_. Erasing from old_ keeps it a valid table; it never pulls an entry
+// below drained_, since backward shift only moves entries towards the hole.
+void KeyedTable::Migrate() {
+  for (uint32_t step = 0; step < kMigrateSteps && old_.slots != nullptr; ++step) {
+    Slot& slot = old_.slots.get()[drained_];
+    if (slot.ref != 0) {
+      const Slot moving = slot;
+      EraseAt(old_, drained_);
+      Place(current_, moving);
+    } else if (drained_++ == old_.mask || old_.size == 0) {
+      old_ = Table{};
+    }
+  }
+}
+
+void KeyedTable::Insert(uint64_t hash, uint32_t index) {
+  Place(current_, Slot{Tag(hash), index + 1});
+  Migrate();
+}
+
+void KeyedTable::Erase(uint64_t hash, uint32_t index) {
+  const uint32_t tag = Tag(hash);
+  uint32_t at = Locate(current_, tag, index + 1);
+  if (at != kNone) {
+    EraseAt(current_, at);
+  } else {
+    EraseAt(old_, Locate(old_, tag, index + 1));
+  }
+  Migrate();
 }
 
 }  // namespace amfgate

@@ -1,86 +1,77 @@
 // KeyedTable: an open-addressing index from a 64-bit keyed hash to a 32-bit
-// record index (linear probing, backward-shift deletion, no tombstones).
+// record index (linear probing, backward-shift deletion, no tombstones),
+// which grows without ever stopping the loop to rehash.
 //
 // A slot is 8 bytes: the hash's high 32 bits (which also choose the home
 // slot) and the record index + 1 (0 marks an empty slot). Eight slots share a
-// cache line, so a probe sequence at the table's load (at most 3/4, usually
-// about half) usually stays in one line. A slot's tag can match a foreign
-// hash, so Find confirms with the full 64-bit hash the record keeps
-// (`hash_of(index)`), read from the record the caller is about to use anyway.
+// cache line, so at the table's load (3/8 to 3/4) a probe usually stays in
+// one line. A slot's tag can match a foreign hash, so Find confirms with the
+// full 64-bit hash the record keeps (`hash_of(index)`), read from the record
+// the caller is about to use anyway.
 //
-// The table does not grow by itself: it is sized for a maximum entry count
-// when built (Reset), so no insert ever rehashes on the hot path. Memory comes
-// from calloc: untouched pages cost address space, not RSS, so a table built
-// for a million entries costs little while the store is small.
+// Growth is incremental, as in redis's dict: when an insert would pass 3/4
+// load, a table twice the size becomes current and the old one is drained a
+// few slots per Insert or Erase (kMigrateSteps), fast enough that it is empty
+// long before the new one fills. Meanwhile Find looks in the current table,
+// then the old; each stays a valid linear-probing table throughout (entries
+// leave the old one by a proper backward-shift erase). So every operation is
+// O(1) expected with a small constant bound on extra work, and a million
+// entries never cost a stall. Memory comes from calloc, so pages of a fresh
+// table cost RSS only as they are touched, and the old table goes back to the
+// system once drained. The table never shrinks.
 //
-// Keys are keyed hashes (XXH3 under a per-process secret), so an attacker
-// cannot choose inputs that collide into long probe sequences. Costs: Find,
-// Insert and Erase are O(1) expected; Reset and Validate are O(capacity).
+// Keys are keyed hashes (XXH3 under a per-process secret): an attacker cannot
+// choose inputs that pile into one probe run.
 #pragma once
 
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
-#include <utility>
 
 namespace amfgate {
 
 class KeyedTable {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFF;
+  static constexpr uint32_t kMigrateSteps = 8;  // per Insert/Erase, while growing
 
   KeyedTable() = default;
   KeyedTable(const KeyedTable&) = delete;
   KeyedTable& operator=(const KeyedTable&) = delete;
 
-  // Empties the table and sizes it for up to `max_entries` at a load of at
-  // most 3/4. False if the memory cannot be had.
-  bool Reset(uint32_t max_entries);
+  // Makes room for one more Insert, growing if needed. False only if the
+  // memory cannot be had (the table is unchanged and still usable).
+  [[nodiscard]] bool Reserve();
 
-  void Swap(KeyedTable& other) {
-    std::swap(slots_, other.slots_);
-    std::swap(mask_, other.mask_);
-    std::swap(size_, other.size_);
-    std::swap(max_entries_, other.max_entries_);
-  }
-
-  uint32_t size() const { return size_; }
-  uint32_t capacity() const { return mask_ + 1; }
-  uint32_t max_entries() const { return max_entries_; }
+  uint32_t size() const { return current_.size + old_.size; }
+  uint32_t capacity() const { return current_.mask + 1; }
+  bool growing() const { return old_.slots != nullptr; }
 
   template <typename HashOf>
   uint32_t Find(uint64_t hash, HashOf&& hash_of) const {
-    const uint32_t tag = Tag(hash);
-    for (uint32_t i = tag & mask_;; i = (i + 1) & mask_) {
-      const Slot& slot = slots_.get()[i];
-      if (slot.ref == 0) return kNone;
-      if (slot.tag == tag && hash_of(slot.ref - 1) == hash) return slot.ref - 1;
-    }
+    uint32_t index = FindIn(current_, hash, hash_of);
+    if (index == kNone && old_.slots != nullptr) index = FindIn(old_, hash, hash_of);
+    return index;
   }
 
-  // `index` must not be in the table, and size() < max_entries().
+  // `index` must not be in the table; Reserve() must have succeeded since
+  // the last Insert.
   void Insert(uint64_t hash, uint32_t index);
 
   // Removes `index`, which must be in the table under `hash`.
   void Erase(uint64_t hash, uint32_t index);
 
   // Every entry is reachable from its home slot without crossing an empty
-  // slot, carries its record's hash, and appears once; `hash_of(index)` gives
-  // the record's hash.
+  // slot, carries its record's hash (`hash_of(index)`), and appears once; the
+  // drained part of the old table is empty.
   template <typename HashOf>
   bool Validate(HashOf&& hash_of) const {
-    uint32_t count = 0;
-    for (uint32_t i = 0; i <= mask_ && slots_ != nullptr; ++i) {
-      const Slot& slot = slots_.get()[i];
-      if (slot.ref == 0) continue;
-      ++count;
-      const uint64_t hash = hash_of(slot.ref - 1);
-      if (Tag(hash) != slot.tag) return false;
-      for (uint32_t j = slot.tag & mask_; j != i; j = (j + 1) & mask_) {
-        if (slots_.get()[j].ref == 0 || slots_.get()[j].ref == slot.ref) return false;
-      }
+    if (!ValidateIn(current_, hash_of)) return false;
+    if (old_.slots == nullptr) return true;
+    for (uint32_t i = 0; i < drained_; ++i) {
+      if (old_.slots.get()[i].ref != 0) return false;
     }
-    return count == size_ && size_ <= max_entries_;
+    return ValidateIn(old_, hash_of);
   }
 
  private:
@@ -91,13 +82,50 @@ class KeyedTable {
   struct FreeDeleter {
     void operator()(Slot* p) const { std::free(p); }
   };
+  struct Table {
+    std::unique_ptr<Slot, FreeDeleter> slots;
+    uint32_t mask = 0;
+    uint32_t size = 0;
+  };
 
   static uint32_t Tag(uint64_t hash) { return static_cast<uint32_t>(hash >> 32); }
 
-  std::unique_ptr<Slot, FreeDeleter> slots_;
-  uint32_t mask_ = 0;
-  uint32_t size_ = 0;
-  uint32_t max_entries_ = 0;
+  template <typename HashOf>
+  static uint32_t FindIn(const Table& table, uint64_t hash, HashOf& hash_of) {
+    if (table.slots == nullptr) return kNone;
+    const uint32_t tag = Tag(hash);
+    const Slot* slots = table.slots.get();
+    for (uint32_t i = tag & table.mask;; i = (i + 1) & table.mask) {
+      if (slots[i].ref == 0) return kNone;
+      if (slots[i].tag == tag && hash_of(slots[i].ref - 1) == hash) return slots[i].ref - 1;
+    }
+  }
+
+  template <typename HashOf>
+  static bool ValidateIn(const Table& table, HashOf& hash_of) {
+    if (table.slots == nullptr) return table.size == 0;
+    const Slot* slots = table.slots.get();
+    uint32_t count = 0;
+    for (uint32_t i = 0; i <= table.mask; ++i) {
+      if (slots[i].ref == 0) continue;
+      ++count;
+      if (Tag(hash_of(slots[i].ref - 1)) != slots[i].tag) return false;
+      for (uint32_t j = slots[i].tag & table.mask; j != i; j = (j + 1) & table.mask) {
+        if (slots[j].ref == 0 || slots[j].ref == slots[i].ref) return false;
+      }
+    }
+    return count == table.size && count * uint64_t{4} <= (uint64_t{table.mask} + 1) * 3;
+  }
+
+  static void Place(Table& table, Slot slot);
+  // Empties slot `hole` of `table`, pulling later entries of its run back.
+  static void EraseAt(Table& table, uint32_t hole);
+  static uint32_t Locate(const Table& table, uint32_t tag, uint32_t ref);
+  void Migrate();
+
+  Table current_;
+  Table old_;            // being drained into current_; empty when not growing
+  uint32_t drained_ = 0;  // old_ slots below this are empty
 };
 
 }  // namespace amfgate

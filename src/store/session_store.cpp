@@ -90,13 +90,6 @@ Status SessionStore::Open(const StoreLimits& limits, Random& random, MonoTime no
   std::unique_ptr<SessionStore> store(new SessionStore(limits, random, now));
   s = store->keys_.Init(random);
   if (!s.ok()) return s;
-  if (!store->session_table_.Reset(limits.max_sessions) ||
-      !store->alias_table_.Reset(limits.max_aliases)) {
-    return Status::Error(Code::kInternal, "store: cannot allocate the tables for max_sessions " +
-                                              std::to_string(limits.max_sessions) +
-                                              " and max_aliases " +
-                                              std::to_string(limits.max_aliases));
-  }
   *out = std::move(store);
   return Status::Ok();
 }
@@ -104,32 +97,8 @@ Status SessionStore::Open(const StoreLimits& limits, Random& random, MonoTime no
 Status SessionStore::Reconfigure(const StoreLimits& limits) {
   Status s = limits.Check();
   if (!s.ok()) return s;
-  if (limits.max_sessions > session_table_.max_entries() &&
-      !RebuildTable(session_table_, limits.max_sessions, true)) {
-    return Status::Error(Code::kInternal, "store: cannot grow the session table");
-  }
-  if (limits.max_aliases > alias_table_.max_entries() &&
-      !RebuildTable(alias_table_, limits.max_aliases, false)) {
-    return Status::Error(Code::kInternal, "store: cannot grow the alias table");
-  }
   limits_ = limits;
   return Status::Ok();
-}
-
-bool SessionStore::RebuildTable(KeyedTable& table, uint32_t max_entries, bool sessions) {
-  KeyedTable bigger;
-  if (!bigger.Reset(max_entries)) return false;
-  if (sessions) {
-    for (uint32_t i = 0; i < sessions_.high_water(); ++i) {
-      if (sessions_[i].kind != RecordKind::kFree) bigger.Insert(sessions_[i].selector_hash, i);
-    }
-  } else {
-    for (uint32_t i = 0; i < aliases_.high_water(); ++i) {
-      if (aliases_[i].state != AliasState::kFree) bigger.Insert(aliases_[i].selector_hash, i);
-    }
-  }
-  table.Swap(bigger);
-  return true;
 }
 
 uint64_t SessionStore::NowTick(MonoTime now) const {
@@ -206,6 +175,7 @@ Result<Token> SessionStore::FreshToken(bool session_table, uint64_t* hash) {
 
 Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
                                                MonoTime now) {
+  if (!session_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
   uint64_t hash = 0;
   Result<Token> token = FreshToken(true, &hash);
   if (!token.ok()) return token.failure();
@@ -340,6 +310,7 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   if (owner.family.page.pending_aliases >= limits_.max_pending_aliases) {
     return Failure{Code::kBusy, "max_pending_aliases reached", 0};
   }
+  if (!alias_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
   uint64_t hash = 0;
   Result<Token> token = FreshToken(false, &hash);
   if (!token.ok()) return token.failure();

@@ -50,11 +50,12 @@
 // redemption created (Denial::kReplayed: the caller logs a security event).
 //
 // Memory (x86-64): a session record is 64 bytes (one cache line), an alias
-// record 72; each table slot is 8 bytes at a load factor between 3/8 and 3/4.
-// Records live in slabs of 4096 that are allocated as the store grows and
-// never freed; freed records are reused, so steady-state operation does not
-// allocate. Tables are sized for the caps when the store opens (address space
-// only: pages are touched as entries arrive).
+// record 72; each table slot is 8 bytes at a load factor between 3/8 and 3/4
+// (so 11 to 21 bytes per entry). Records live in slabs of 4096 that are
+// allocated as the store grows and never freed; freed records are reused and
+// the tables grow incrementally (keyed_table.h), so steady-state operation
+// does not allocate and growth never stalls the loop. Memory follows the live
+// entries, not the caps.
 //
 // Cost: lookup is a base64 decode, one XXH3, a probe of the table, one AES
 // block and a 16-byte constant-time compare, about 100 ns with a million live
@@ -201,8 +202,7 @@ class SessionStore {
   SessionStore& operator=(const SessionStore&) = delete;
 
   // New TTLs apply to entries created from now on; new caps to the next
-  // creation (lowering a cap ends nothing). Raising a cap past the size the
-  // tables were built for rebuilds them once (cold path, O(entries)).
+  // creation (lowering a cap ends nothing).
   Status Reconfigure(const StoreLimits& limits);
   const StoreLimits& limits() const { return limits_; }
 
@@ -291,7 +291,6 @@ class SessionStore {
   void UnlinkPendingAlias(uint32_t index);
   void FreeAlias(uint32_t index);
   void SpendAlias(uint32_t index, SessionHandle child);
-  bool RebuildTable(KeyedTable& table, uint32_t max_entries, bool sessions);
 
   bool ValidateSession(uint32_t index) const;
   bool ValidateAlias(uint32_t index) const;

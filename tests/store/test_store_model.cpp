@@ -306,6 +306,4 @@ TEST_CASE("a million random store operations agree with a naive model") {
   }
   // Every kind of outcome happened many times.
   for (uint64_t n : outcomes) CHECK(n > 500);
-  MESSAGE("created ", outcomes[0], ", found ", outcomes[1], ", minted ", outcomes[2], ", redeemed ",
-          outcomes[3], ", replayed ", outcomes[4], ", ended ", outcomes[5]);
 }
