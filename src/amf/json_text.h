@@ -42,14 +42,14 @@ struct Member;
 class Value {
  public:
   Value() = default;
-  static Value Null() { return Value(Type::kNull); }
+  static Value Null();
   static Value Bool(bool b);
   static Value Int(int64_t n);
   static Value Double(double d);           // finite values only; see FormatDouble
   static Value Number(std::string token);  // a JSON number token, already valid
   static Value String(std::string_view utf8);
-  static Value Array() { return Value(Type::kArray); }
-  static Value Object() { return Value(Type::kObject); }
+  static Value Array();
+  static Value Object();
 
   Type type() const { return type_; }
   bool is(Type t) const { return type_ == t; }
@@ -74,7 +74,7 @@ class Value {
 
  private:
   friend class Parser;
-  explicit Value(Type t) : type_(t) {}
+  explicit Value(Type t);
 
   Type type_ = Type::kNull;
   bool boolean_ = false;
@@ -90,6 +90,12 @@ struct Member {
   Value value;
   bool operator==(const Member& other) const = default;
 };
+
+// Defined here, where Member is complete (a Value's destructor needs it).
+inline Value::Value(Type t) : type_(t) {}
+inline Value Value::Null() { return Value(Type::kNull); }
+inline Value Value::Array() { return Value(Type::kArray); }
+inline Value Value::Object() { return Value(Type::kObject); }
 
 constexpr size_t kDefaultMaxDepth = 256;
 
