@@ -1,0 +1,518 @@
+#!/usr/bin/env bash
+# make bench-compare: amfgate side by side with nginx and redis, on this
+# machine, in one run (issue 7; bench/README.md explains every figure).
+#
+# Servers run pinned to one core (BENCH_SERVER_CPU), load generators to
+# another (BENCH_LOAD_CPU), all on 127.0.0.1 and on free high ports, with
+# their files under build/bench-compare/. On two cores every load generator
+# saturates near the servers' rates, so the figure that counts is the
+# server's CPU time per operation, read from /proc/PID/stat over each timed
+# window. Every server this script starts is stopped by its pid, also when it
+# fails; any failed check of any response fails the whole run.
+#
+# Knobs (environment): BENCH_SECONDS (timed window, 3), BENCH_ROUNDS (3; the
+# table holds medians, ratios are taken within a round, then their median),
+# BENCH_CONNECTIONS (50; handshake runs use 4 connections and twice the
+# window, as the client's side of a handshake costs more than the server's), BENCH_MEMORY (1; 0 skips the 1,000,000-session
+# memory run), BENCH_PARTS (which parts to run, default all:
+# "ceiling nginx redis amfgate memory"), BENCH_PUBLISH (1: copy the results
+# to bench/results/; 0: leave them in build/bench-compare/ only).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+WORK=$BUILD/bench-compare
+SECS=${BENCH_SECONDS:-3}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=${BENCH_CONNECTIONS:-50}
+MEMORY=${BENCH_MEMORY:-1}
+PARTS=" ${BENCH_PARTS:-ceiling nginx redis amfgate memory} "
+PUBLISH=${BENCH_PUBLISH:-1}
+SERVER_CPU=${BENCH_SERVER_CPU:-0}
+LOAD_CPU=${BENCH_LOAD_CPU:-1}
+ALIASES=${BENCH_ALIASES:-100000}
+REDIS_KEYS=1000000
+REDIS_REQUESTS=${BENCH_REDIS_REQUESTS:-$((SECS * 50000))}
+AMFGATE=$BUILD/amfgate
+LOAD=$BUILD/amfgate-bench
+HZ=$(getconf CLK_TCK)
+
+log() { printf '== %s\n' "$*" >&2; }
+die() {
+  printf 'bench-compare: FAILED: %s\n' "$*" >&2
+  exit 1
+}
+
+# --- processes we started, stopped by pid on the way out
+
+PIDS=()
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for i in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local keep=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  PIDS=("${keep[@]+"${keep[@]}"}")
+}
+cleanup() {
+  local p
+  for p in "${PIDS[@]+"${PIDS[@]}"}"; do stop_pid "$p"; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- tools
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_packages() {
+  local need=() p
+  for p in nginx wrk redis-server redis-tools gnuplot-nox openssl; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  log "installing ${need[*]}"
+  # The packages' own services must not start (they would take ports 80 and
+  # 6379): policy-rc.d (invoke-rc.d's documented switch) refuses them while
+  # we install, unless the machine already has one.
+  local made_policy=0
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d'
+    made_policy=1
+  fi
+  as_root apt-get -o DPkg::Lock::Timeout=600 update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+    --no-install-recommends "${need[@]}" >/dev/null
+  [ $made_policy = 1 ] && as_root rm -f /usr/sbin/policy-rc.d
+  return 0
+}
+
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    port_busy "$p" || { echo "$p"; return; }
+  done
+}
+wait_port() {
+  local i
+  for i in $(seq 100); do
+    port_busy "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# utime + stime of a process, in seconds (fields 14 and 15; the command name
+# may hold spaces, so fields are counted after its closing parenthesis).
+cpu_seconds() { awk -v hz="$HZ" '{ sub(/^.*\) /, ""); printf "%.6f\n", ($12 + $13) / hz }' "/proc/$1/stat"; }
+rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+# --- results: one line per figure, "round label figure value"
+
+RESULTS_TSV=$WORK/results.tsv
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$RESULTS_TSV"; }
+
+# run_load ROUND LABEL SERVER_PID amfgate-bench-arguments...
+run_load() {
+  local round=$1 label=$2 pid=$3
+  shift 3
+  local out=$WORK/logs/$label.r$round.txt
+  log "round $round: $label"
+  if ! taskset -c "$LOAD_CPU" "$LOAD" "$@" --label "$label" --server-pid "$pid" >"$out" 2>&1; then
+    cat "$out" >&2
+    die "$label: the load generator reported an error (log: $out)"
+  fi
+  grep -v '^BENCH' "$out" | sed 's/^/   /' >&2
+  awk -v r="$round" -v l="$label" '$1 == "BENCH" { sub("^" l "_", "", $2); printf "%s\t%s\t%s\t%s\n", r, l, $2, $3 }' \
+    "$out" >>"$RESULTS_TSV"
+}
+
+# --- certificate: ECDSA P-256, self-signed, for nginx and amfgate alike
+
+make_certificate() {
+  CERT=$WORK/cert.pem
+  KEY=$WORK/key.pem
+  openssl ecparam -name prime256v1 -genkey -noout -out "$KEY" 2>/dev/null
+  openssl req -new -x509 -key "$KEY" -out "$CERT" -days 30 -subj /CN=localhost 2>/dev/null
+}
+
+# --- nginx: worker_processes 1, `return 200`, plain and TLS
+
+start_nginx() {
+  NGINX_PLAIN=$(free_port)
+  NGINX_TLS=$(free_port)
+  local dir=$WORK/nginx
+  rm -rf "$dir" && mkdir -p "$dir/logs" "$dir/tmp"
+  cat >"$dir/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000000;
+  client_body_temp_path $dir/tmp; proxy_temp_path $dir/tmp; fastcgi_temp_path $dir/tmp;
+  uwsgi_temp_path $dir/tmp; scgi_temp_path $dir/tmp;
+  ssl_protocols TLSv1.2 TLSv1.3;
+  ssl_ecdh_curve prime256v1:X25519;
+  ssl_session_cache shared:bench:10m;
+  ssl_session_tickets on;
+  server { listen 127.0.0.1:$NGINX_PLAIN; location / { return 200 "ok\n"; } }
+  server {
+    listen 127.0.0.1:$NGINX_TLS ssl;
+    ssl_certificate $CERT;
+    ssl_certificate_key $KEY;
+    location / { return 200 "ok\n"; }
+  }
+}
+EOF
+  taskset -c "$SERVER_CPU" nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf" &
+  NGINX_MASTER=$!
+  PIDS+=("$NGINX_MASTER")
+  wait_port "$NGINX_PLAIN" && wait_port "$NGINX_TLS" || die "nginx did not start (see $dir/logs/error.log)"
+  NGINX_WORKER=$(pgrep -P "$NGINX_MASTER" | head -n1)
+  [ -n "$NGINX_WORKER" ] || die "no nginx worker process"
+}
+
+bench_nginx() {
+  local r=$1
+  start_nginx
+  run_load "$r" nginx_plain "$NGINX_WORKER" get --url "http://127.0.0.1:$NGINX_PLAIN" \
+    --connections "$CONNS" --duration "$SECS"
+  run_load "$r" nginx_tls "$NGINX_WORKER" get --url "https://127.0.0.1:$NGINX_TLS" \
+    --connections "$CONNS" --duration "$SECS"
+  run_load "$r" nginx_hs_full "$NGINX_WORKER" handshake --url "https://127.0.0.1:$NGINX_TLS" \
+    --connections 4 --duration "$((SECS * 2))"
+  run_load "$r" nginx_hs_resumed "$NGINX_WORKER" handshake --resume --url "https://127.0.0.1:$NGINX_TLS" \
+    --connections 4 --duration "$((SECS * 2))"
+  # wrk as a second opinion on the plain figure: a different client, the
+  # same server cost per request means our load generator is fair.
+  log "round $r: nginx_plain_wrk"
+  local before after out=$WORK/logs/nginx_plain_wrk.r$r.txt
+  before=$(cpu_seconds "$NGINX_WORKER")
+  taskset -c "$LOAD_CPU" wrk -t1 -c"$CONNS" -d"${SECS}s" --latency "http://127.0.0.1:$NGINX_PLAIN/" >"$out" 2>&1 ||
+    die "wrk failed (log: $out)"
+  after=$(cpu_seconds "$NGINX_WORKER")
+  awk -v r="$r" -v before="$before" -v after="$after" '
+    function us(s) { if (s ~ /us$/) return s + 0; if (s ~ /ms$/) return s * 1000; if (s ~ /s$/) return s * 1e6; return s }
+    / requests in / { n = $1 }
+    /^Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = us($2) } /^ +90%/ { p90 = us($2) } /^ +99%/ { p99 = us($2) }
+    /Non-2xx|Socket errors/ { errors = 1 }
+    END {
+      if (errors) { print "wrk saw errors" > "/dev/stderr"; exit 1 }
+      cpu = after - before
+      printf "%s\tnginx_plain_wrk\trps\t%s\n", r, rps
+      printf "%s\tnginx_plain_wrk\tp50_us\t%s\n%s\tnginx_plain_wrk\tp90_us\t%s\n%s\tnginx_plain_wrk\tp99_us\t%s\n", r, p50, r, p90, r, p99
+      printf "%s\tnginx_plain_wrk\tserver_cpu_us_per_op\t%.3f\n", r, cpu * 1e6 / n
+      printf "%s\tnginx_plain_wrk\tops_per_server_cpu_s\t%.0f\n", r, n / cpu
+    }' "$out" >>"$RESULTS_TSV" || die "wrk reported errors (log: $out)"
+  stop_pid "$NGINX_MASTER"
+}
+
+# --- redis: redis-benchmark, 50 clients, no pipelining
+
+start_redis() {
+  REDIS_PORT=$(free_port)
+  local dir=$WORK/redis
+  rm -rf "$dir" && mkdir -p "$dir"
+  taskset -c "$SERVER_CPU" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    --dir "$dir" --logfile "$dir/redis.log" --daemonize no &
+  REDIS_PID=$!
+  PIDS+=("$REDIS_PID")
+  wait_port "$REDIS_PORT" || die "redis-server did not start (see $dir/redis.log)"
+}
+rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
+
+# REDIS_KEYS tokens shaped like aliases (a key, a 43-character value, a TTL).
+redis_tokens() {
+  rcli FLUSHALL >/dev/null
+  rcli EVAL "for i = 0, tonumber(ARGV[1]) - 1 do
+      redis.call('SET', 'tok:' .. string.format('%012d', i), 'bench|' .. string.format('%043d', i), 'EX', 600)
+    end return 1" 0 "$REDIS_KEYS" >/dev/null
+}
+
+# redis_run ROUND LABEL command...: one redis-benchmark run; CPU over it.
+redis_run() {
+  local r=$1 label=$2
+  shift 2
+  log "round $r: $label"
+  redis_tokens
+  local before after out=$WORK/logs/$label.r$r.txt left
+  before=$(cpu_seconds "$REDIS_PID")
+  taskset -c "$LOAD_CPU" redis-benchmark -h 127.0.0.1 -p "$REDIS_PORT" -c 50 -P 1 -n "$REDIS_REQUESTS" \
+    -r "$REDIS_KEYS" --csv "$@" >"$out" 2>&1 || die "redis-benchmark failed (log: $out)"
+  after=$(cpu_seconds "$REDIS_PID")
+  left=$(rcli EVAL "return #redis.call('KEYS', 'tok:*')" 0)
+  # Keys are drawn at random, so some requests find their token gone; the
+  # hit ratio says how many did the whole job.
+  awk -F'","' -v r="$r" -v l="$label" -v before="$before" -v after="$after" -v n="$REDIS_REQUESTS" \
+    -v hits="$((REDIS_KEYS - left))" '
+    NR == 2 {
+      cpu = after - before
+      gsub(/"/, "", $0); split($0, f, ",")
+      printf "%s\t%s\trps\t%s\n%s\t%s\tp50_us\t%.1f\n%s\t%s\tp99_us\t%.1f\n", r, l, f[2], r, l, f[5] * 1000, r, l, f[7] * 1000
+      printf "%s\t%s\tserver_cpu_us_per_op\t%.3f\n%s\t%s\tops_per_server_cpu_s\t%.0f\n", r, l, cpu * 1e6 / n, r, l, n / cpu
+      printf "%s\t%s\thit_ratio\t%.3f\n", r, l, hits / n
+    }' "$out" >>"$RESULTS_TSV"
+  tail -n 1 "$out" | sed 's/^/   /' >&2
+}
+
+bench_redis() {
+  local r=$1 sha
+  start_redis
+  redis_run "$r" redis_getdel GETDEL 'tok:__rand_int__'
+  # The closest analogue of redeeming an alias into a session: take the
+  # token out, store the session with a TTL. EVALSHA, as clients run scripts.
+  sha=$(rcli SCRIPT LOAD "local v = redis.call('GETDEL', KEYS[1])
+      if v then redis.call('SET', KEYS[2], v, 'EX', 1800) end
+      return v")
+  redis_run "$r" redis_redeem EVALSHA "$sha" 2 'tok:__rand_int__' 'sess:__rand_int__'
+  stop_pid "$REDIS_PID"
+}
+
+# --- amfgate
+
+make_users() {
+  printf 'bench-password\n' | "$AMFGATE" passwd "$WORK/users" bench >/dev/null ||
+    die "amfgate passwd failed"
+}
+
+# start_amfgate [extra directives...]: plain and TLS listeners, limits raised
+# for load (see bench/README.md: what is raised and why).
+start_amfgate() {
+  AMF_PLAIN=$(free_port)
+  AMF_TLS=$(free_port)
+  AMF_ORIGIN=http://127.0.0.1:$AMF_PLAIN
+  local args=(--listen "127.0.0.1:$AMF_PLAIN" plain --listen "127.0.0.1:$AMF_TLS" tls
+    --admin_listen off --public_origin "$AMF_ORIGIN"
+    --certificate "$CERT" --certificate_key "$KEY" --users_file "$WORK/users"
+    --template_dir "$ROOT/conf/templates" --docroot "$ROOT/conf/docroot"
+    --log_level warn --access_log off --error_log "$WORK/amfgate.log"
+    --max_requests_per_connection 0 --max_pipelined 64 --max_connections 10000
+    --max_sessions 4000000 --max_aliases 4000000 --max_pending_aliases 1000000 --alias_ttl 600
+    --redeem_rate_per_address 100000000 100000000 --redeem_rate_total 100000000 100000000
+    --login_rate_per_address 1000 1000 --login_rate_total 1000 1000 "$@")
+  "$AMFGATE" -t "${args[@]}" >"$WORK/amfgate-check.txt" 2>&1 ||
+    die "amfgate rejects the bench configuration: $(cat "$WORK/amfgate-check.txt")"
+  taskset -c "$SERVER_CPU" "$AMFGATE" "${args[@]}" >>"$WORK/amfgate.out" 2>&1 &
+  AMF_PID=$!
+  PIDS+=("$AMF_PID")
+  wait_port "$AMF_PLAIN" && wait_port "$AMF_TLS" || die "amfgate did not start (see $WORK/amfgate.out)"
+}
+
+bench_amfgate() {
+  local r=$1 plain tls common
+  start_amfgate
+  plain=http://127.0.0.1:$AMF_PLAIN
+  tls=https://127.0.0.1:$AMF_TLS
+  common=(--origin "$AMF_ORIGIN" --connections "$CONNS" --duration "$SECS")
+  run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${common[@]}"
+  run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${common[@]}"
+  run_load "$r" amfgate_echo_plain "$AMF_PID" echo --url "$plain" "${common[@]}"
+  run_load "$r" amfgate_redeem_plain "$AMF_PID" redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
+  run_load "$r" amfgate_handoff_plain "$AMF_PID" handoff --url "$plain" "${common[@]}"
+  run_load "$r" amfgate_hs_full "$AMF_PID" handshake --url "$tls" --path /crossdomain.xml \
+    --connections 4 --duration "$((SECS * 2))"
+  run_load "$r" amfgate_hs_resumed "$AMF_PID" handshake --resume --url "$tls" --path /crossdomain.xml \
+    --connections 4 --duration "$((SECS * 2))"
+  stop_pid "$AMF_PID"
+}
+
+bench_ceiling() {
+  local r=$1 out=$WORK/logs/tls_ceiling.r$r.txt
+  log "round $r: mbedTLS public-key speed (the handshake ceiling)"
+  taskset -c "$SERVER_CPU" "$LOAD" tls-ceiling --seconds 1 >"$out" 2>&1 || die "tls-ceiling failed (log: $out)"
+  awk -v r="$r" '$1 == "BENCH" { printf "%s\tmbedtls\t%s\t%s\n", r, $2, $3 }' "$out" >>"$RESULTS_TSV"
+}
+
+# --- memory: RSS with live sessions, next to redis's used_memory per key
+
+bench_memory() {
+  log "memory: amfgate RSS at idle, with 100,000 and with 1,000,000 live sessions"
+  # A 1 s alias TTL lets each redeemed alias's tombstone go within a second,
+  # so what stays is sessions, not the aliases that made them.
+  start_amfgate --alias_ttl 1
+  sleep 1
+  local idle s100k s1m
+  idle=$(rss_kib "$AMF_PID")
+  local fill=(--url "http://127.0.0.1:$AMF_PLAIN" --origin "$AMF_ORIGIN" --connections 8 --pipeline 32 --limit 300)
+  run_load 0 amfgate_fill_100k "$AMF_PID" sessions --sessions 100000 "${fill[@]}"
+  sleep 2.5
+  s100k=$(rss_kib "$AMF_PID")
+  run_load 0 amfgate_fill_1m "$AMF_PID" sessions --sessions 900000 "${fill[@]}"
+  sleep 2.5
+  s1m=$(rss_kib "$AMF_PID")
+  stop_pid "$AMF_PID"
+  record 0 memory amfgate_rss_idle_kib "$idle"
+  record 0 memory amfgate_rss_100k_sessions_kib "$s100k"
+  record 0 memory amfgate_rss_1m_sessions_kib "$s1m"
+  record 0 memory amfgate_bytes_per_session_100k "$(((s100k - idle) * 1024 / 100000))"
+  record 0 memory amfgate_bytes_per_session_1m "$(((s1m - idle) * 1024 / 1000000))"
+
+  log "memory: redis used_memory per session key with a TTL"
+  start_redis
+  local n base used
+  for n in 100000 1000000; do
+    rcli FLUSHALL >/dev/null
+    base=$(rcli INFO memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
+    rcli EVAL "for i = 1, tonumber(ARGV[1]) do
+        redis.call('SET', 'sess:' .. string.format('%043d', i), 'bench|' .. string.format('%043d', i), 'EX', 1800)
+      end return 1" 0 "$n" >/dev/null
+    used=$(rcli INFO memory | awk -F: '/^used_memory:/ { print $2 + 0 }')
+    record 0 memory "redis_bytes_per_key_$([ $n = 100000 ] && echo 100k || echo 1m)" "$(((used - base) / n))"
+    [ $n = 1000000 ] && record 0 memory redis_rss_1m_keys_kib "$(rss_kib "$REDIS_PID")"
+  done
+  stop_pid "$REDIS_PID"
+}
+
+# --- summary: medians over rounds, ratios within a round
+
+summarize() {
+  awk -F'\t' -v rounds="$ROUNDS" '
+    function median(a, n,   i, j, t) {
+      for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+      return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+    }
+    function med(label, fig,   r, n, a) {
+      n = 0
+      for (r = 0; r <= rounds; r++) if ((r, label, fig) in v) a[++n] = v[r, label, fig]
+      return n ? median(a, n) : ""
+    }
+    # median over rounds of x/y (cpu per op ratios), or of x*y when mul
+    function ratio(l1, f1, l2, f2,   r, n, a) {
+      n = 0
+      for (r = 1; r <= rounds; r++)
+        if ((r, l1, f1) in v && (r, l2, f2) in v && v[r, l2, f2] > 0) a[++n] = v[r, l1, f1] / v[r, l2, f2]
+      return n ? median(a, n) : ""
+    }
+    function bench(name, value, unit) { if (value != "") printf "BENCH %s %s %s\n", name, value, unit }
+    { v[$1, $2, $3] = $4 }
+    END {
+      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed amfgate_hs_full amfgate_hs_resumed", rows, " ")
+      what["nginx_plain"] = "nginx return 200, keep-alive"
+      what["nginx_plain_wrk"] = "  same, driven by wrk"
+      what["nginx_tls"] = "nginx return 200, TLS keep-alive"
+      what["redis_getdel"] = "redis GETDEL"
+      what["redis_redeem"] = "redis GETDEL+SET EX script"
+      what["amfgate_whoami_plain"] = "amfgate auth.whoami"
+      what["amfgate_whoami_tls"] = "amfgate auth.whoami, TLS"
+      what["amfgate_echo_plain"] = "amfgate echo.echo 1 KiB AMF3"
+      what["amfgate_redeem_plain"] = "amfgate loginByAlias (redeem)"
+      what["amfgate_handoff_plain"] = "amfgate handoff (mint+redeem+whoami)"
+      what["nginx_hs_full"] = "nginx full TLS handshake"
+      what["nginx_hs_resumed"] = "nginx resumed TLS handshake"
+      what["amfgate_hs_full"] = "amfgate full TLS handshake"
+      what["amfgate_hs_resumed"] = "amfgate resumed TLS handshake"
+      printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "operation", "op/s", "p50 us", "p99 us", "p99.9 us", "server CPU us/op", "op/server CPU-s" > table
+      printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "---", "---:", "---:", "---:", "---:", "---:", "---:" > table
+      for (i = 1; i in rows; i++) {
+        l = rows[i]
+        cpu = med(l, "server_cpu_us_per_op")
+        if (cpu == "") continue
+        ops = med(l, "ops_per_s"); if (ops == "") ops = med(l, "rps")
+        p999 = med(l, "p999_us")
+        printf "| %-38s | %9.0f | %8.0f | %8.0f | %9s | %14.2f | %13.0f |\n", what[l], ops, med(l, "p50_us"), med(l, "p99_us"), p999 == "" ? "-" : sprintf("%.0f", p999), cpu, med(l, "ops_per_server_cpu_s") > table
+        if (l ~ /_hs_/) printf "%s\t\"%s\"\t%.0f\n", l, what[l], med(l, "ops_per_server_cpu_s") > hsdat
+        else printf "%s\t\"%s\"\t%.3f\n", l, what[l], cpu > dat
+        bench(l "_cpu_us_per_op", sprintf("%.3f", cpu), "us")
+        bench(l "_ops_per_s", sprintf("%.0f", ops), "op/s")
+        bench(l "_p99_us", sprintf("%.1f", med(l, "p99_us")), "us")
+      }
+      r = ratio("amfgate_whoami_plain", "server_cpu_us_per_op", "nginx_plain", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_tls", "server_cpu_us_per_op", "nginx_tls", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_plain", "p99_us", "nginx_plain", "p99_us"); bench("ratio_whoami_p99_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_tls", "p99_us", "nginx_tls", "p99_us"); bench("ratio_whoami_p99_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "nginx_plain", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "redis_redeem", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_redis_redeem", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "redis_getdel", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_redis_getdel", r == "" ? "" : sprintf("%.3f", r), "x")
+      bench("tls_full_handshakes_per_cpu_s", med("amfgate_hs_full", "ops_per_server_cpu_s"), "hs/cpu-s")
+      bench("tls_resumed_handshakes_per_cpu_s", med("amfgate_hs_resumed", "ops_per_server_cpu_s"), "hs/cpu-s")
+      bench("tls_handshake_ceiling_per_cpu_s", med("mbedtls", "tls_handshake_ceiling_per_cpu_s"), "hs/cpu-s")
+      x = med("mbedtls", "tls_handshake_ceiling_per_cpu_s")
+      if (x != "") printf "ceiling\t\"mbedTLS ceiling: sign + ECDHE\"\t%.0f\n", x > hsdat
+      bench("mbedtls_p256_sign_per_cpu_s", med("mbedtls", "mbedtls_p256_sign_per_cpu_s"), "op/cpu-s")
+      bench("mbedtls_p256_ecdhe_per_cpu_s", med("mbedtls", "mbedtls_p256_ecdhe_per_cpu_s"), "op/cpu-s")
+      r = ratio("amfgate_hs_full", "ops_per_server_cpu_s", "mbedtls", "tls_handshake_ceiling_per_cpu_s"); bench("ratio_full_handshakes_vs_ceiling", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
+      bench("nginx_full_handshakes_per_cpu_s", med("nginx_hs_full", "ops_per_server_cpu_s"), "hs/cpu-s")
+      bench("nginx_resumed_handshakes_per_cpu_s", med("nginx_hs_resumed", "ops_per_server_cpu_s"), "hs/cpu-s")
+      bench("redis_getdel_hit_ratio", med("redis_getdel", "hit_ratio"), "")
+      bench("redis_redeem_hit_ratio", med("redis_redeem", "hit_ratio"), "")
+      split("amfgate_rss_idle_kib:KiB amfgate_rss_100k_sessions_kib:KiB amfgate_rss_1m_sessions_kib:KiB amfgate_bytes_per_session_100k:B amfgate_bytes_per_session_1m:B redis_bytes_per_key_100k:B redis_bytes_per_key_1m:B redis_rss_1m_keys_kib:KiB", mem, " ")
+      for (i = 1; i in mem; i++) {
+        split(mem[i], nu, ":")
+        x = med("memory", nu[1])
+        bench(nu[1], x, nu[2])
+        if (x != "" && nu[1] ~ /_per_(session|key)_/) {
+          name = nu[1]; sub(/_bytes_per_(session|key)_/, " ", name)
+          printf "\"%s\"\t%s\n", name, x > memdat
+        }
+      }
+    }' table="$WORK/table.md" dat="$WORK/cpu.dat" hsdat="$WORK/handshakes.dat" memdat="$WORK/memory.dat" \
+    "$RESULTS_TSV"
+}
+
+machine() {
+  printf '%s; %s x %s; %s MiB RAM; Linux %s; %s\n' "$(hostname)" "$(nproc)" \
+    "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)" \
+    "$(awk '/^MemTotal/ { print int($2 / 1024) }' /proc/meminfo)" "$(uname -r)" \
+    "$(. /etc/os-release && echo "$PRETTY_NAME")"
+}
+
+part() { [[ $PARTS == *" $1 "* ]]; }
+
+main() {
+  [ -x "$AMFGATE" ] || die "$AMFGATE is missing: run make first"
+  [ -x "$LOAD" ] || die "$LOAD is missing: run make build/amfgate-bench first"
+  [ "$(nproc)" -ge 2 ] || log "only one core: server and load share it, figures will be pessimistic"
+  install_packages
+  rm -rf "$WORK" && mkdir -p "$WORK/logs"
+  : >"$RESULTS_TSV"
+  local started=$SECONDS r
+  make_certificate
+  if part amfgate || part memory; then make_users; fi
+  for r in $(seq "$ROUNDS"); do
+    part ceiling && bench_ceiling "$r"
+    part nginx && bench_nginx "$r"
+    part redis && bench_redis "$r"
+    part amfgate && bench_amfgate "$r"
+  done
+  [ "$MEMORY" = 1 ] && part memory && bench_memory
+  summarize >"$WORK/bench.txt"
+  {
+    echo "Machine: $(machine)"
+    echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $ROUNDS round(s) of ${SECS} s windows, $CONNS connections," \
+      "server on CPU $SERVER_CPU, load on CPU $LOAD_CPU, medians over rounds; $((SECONDS - started)) s in all."
+    echo
+    cat "$WORK/table.md"
+  } >"$WORK/summary.md"
+  if command -v gnuplot >/dev/null; then
+    local have_cpu=0 have_hs=0 have_mem=0
+    [ -s "$WORK/cpu.dat" ] && have_cpu=1
+    [ -s "$WORK/handshakes.dat" ] && have_hs=1
+    [ -s "$WORK/memory.dat" ] && have_mem=1
+    gnuplot -e "dir='$WORK'; have_cpu=$have_cpu; have_hs=$have_hs; have_mem=$have_mem" "$ROOT/bench/plot.gp" ||
+      die "gnuplot failed"
+  fi
+  echo
+  cat "$WORK/summary.md"
+  echo
+  cat "$WORK/bench.txt"
+  if [ "$PUBLISH" = 1 ]; then
+    mkdir -p "$ROOT/bench/results"
+    cp "$WORK/summary.md" "$WORK/bench.txt" "$WORK/results.tsv" "$ROOT/bench/results/"
+    [ -f "$WORK/bench.png" ] && cp "$WORK/bench.png" "$ROOT/bench/results/"
+    log "published to bench/results/"
+  fi
+}
+
+main "$@"
