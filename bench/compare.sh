@@ -445,8 +445,8 @@ summarize() {
       r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
       bench("nginx_full_handshakes_per_cpu_s", med("nginx_hs_full", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("nginx_resumed_handshakes_per_cpu_s", med("nginx_hs_resumed", "ops_per_server_cpu_s"), "hs/cpu-s")
-      bench("redis_getdel_hit_ratio", med("redis_getdel", "hit_ratio"), "")
-      bench("redis_redeem_hit_ratio", med("redis_redeem", "hit_ratio"), "")
+      bench("redis_getdel_hit_ratio", med("redis_getdel", "hit_ratio"), "ratio")
+      bench("redis_redeem_hit_ratio", med("redis_redeem", "hit_ratio"), "ratio")
       split("amfgate_rss_idle_kib:KiB amfgate_rss_100k_sessions_kib:KiB amfgate_rss_1m_sessions_kib:KiB amfgate_bytes_per_session_100k:B amfgate_bytes_per_session_1m:B redis_bytes_per_key_100k:B redis_bytes_per_key_1m:B redis_rss_1m_keys_kib:KiB", mem, " ")
       for (i = 1; i in mem; i++) {
         split(mem[i], nu, ":")
