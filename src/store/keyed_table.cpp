@@ -1,5 +1,7 @@
 #include "store/keyed_table.h"
 
+#include <sys/mman.h>
+
 namespace amfgate {
 namespace {
 
@@ -17,11 +19,12 @@ bool KeyedTable::Reserve() {
   while (old_.slots != nullptr) Migrate();
   const uint64_t bigger = capacity == 0 ? kInitialCapacity : capacity * 2;
   if (bigger > kMaxCapacity) return false;
-  Slot* slots = static_cast<Slot*>(std::calloc(bigger, sizeof(Slot)));
-  if (slots == nullptr) return false;
+  const size_t bytes = bigger * sizeof(Slot);
+  void* mapped = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mapped == MAP_FAILED) return false;
   old_ = std::move(current_);
   current_ = Table{};
-  current_.slots.reset(slots);
+  current_.slots = std::unique_ptr<Slot, Unmapper>(static_cast<Slot*>(mapped), Unmapper{bytes});
   current_.mask = static_cast<uint32_t>(bigger - 1);
   drained_ = 0;
   if (old_.slots == nullptr || old_.size == 0) {
@@ -29,6 +32,8 @@ bool KeyedTable::Reserve() {
   }
   return true;
 }
+
+void KeyedTable::Unmapper::operator()(Slot* p) const { munmap(p, bytes); }
 
 void KeyedTable::Place(Table& table, Slot slot) {
   Slot* slots = table.slots.get();

@@ -16,16 +16,16 @@
 // then the old; each stays a valid linear-probing table throughout (entries
 // leave the old one by a proper backward-shift erase). So every operation is
 // O(1) expected with a small constant bound on extra work, and a million
-// entries never cost a stall. Memory comes from calloc, so pages of a fresh
-// table cost RSS only as they are touched, and the old table goes back to the
-// system once drained. The table never shrinks.
+// entries never cost a stall. Each table is its own anonymous mapping, so a
+// fresh table costs RSS only as its pages are touched, and the old table goes
+// back to the system once drained. The table never shrinks.
 //
 // Keys are keyed hashes (XXH3 under a per-process secret): an attacker cannot
 // choose inputs that pile into one probe run.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 
 namespace amfgate {
@@ -79,11 +79,15 @@ class KeyedTable {
     uint32_t tag;
     uint32_t ref;
   };
-  struct FreeDeleter {
-    void operator()(Slot* p) const { std::free(p); }
+  // Slots live in their own anonymous mapping: zero pages until touched, and
+  // returned to the system when the table is dropped (malloc could keep a
+  // freed table in its heap, where it would still count in RSS).
+  struct Unmapper {
+    size_t bytes;  // no initializer: it would make Table not default-constructible here
+    void operator()(Slot* p) const;
   };
   struct Table {
-    std::unique_ptr<Slot, FreeDeleter> slots;
+    std::unique_ptr<Slot, Unmapper> slots;
     uint32_t mask = 0;
     uint32_t size = 0;
   };
