@@ -1,7 +1,4 @@
-// amfgate: argv -> Config -> Server::Run.
-#include <cstdio>
+// amfgate: argv -> Config -> Server::Run (src/app/command_line.h says how).
+#include "app/command_line.h"
 
-int main() {
-  std::puts("amfgate");
-  return 0;
-}
+int main(int argc, char** argv) { return amfgate::RunMain(argc, argv); }
