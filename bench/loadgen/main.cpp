@@ -14,6 +14,7 @@
 #include "driver.h"
 #include "report.h"
 #include "scenario.h"
+#include "self_test.h"
 #include "tls_ceiling.h"
 #include "tls_client.h"
 
@@ -23,6 +24,9 @@ namespace {
 constexpr char kUsage[] =
     "usage: amfgate-bench SCENARIO [options]\n"
     "       amfgate-bench tls-ceiling [--seconds S]\n"
+    "       amfgate-bench self-test\n"
+    "       amfgate-bench packet redeem|whoami|echo [--echo-bytes N]  (the request body, to "
+    "stdout)\n"
     "scenarios: get handshake redeem handoff whoami echo sessions\n"
     "  --url http[s]://HOST:PORT  server to load (loopback), default http://127.0.0.1:8080\n"
     "  --connections N            connections, one virtual user each (50)\n"
@@ -58,6 +62,7 @@ struct Args {
   std::string origin;
   bool origin_given = false;
   double ceiling_seconds = 1.0;
+  std::string packet;  // `packet NAME`
 };
 
 bool ParseUrl(const std::string& url, Target* t) {
@@ -118,7 +123,9 @@ Status ParseArgs(int argc, char** argv, Args* a) {
   a->scenario = argv[1];
   a->timed.duration_s = 5;
   a->timed.warmup_s = 0.5;
-  for (int i = 2; i < argc; ++i) {
+  int first = 2;
+  if (a->scenario == "packet" && argc > 2) a->packet = argv[first++];
+  for (int i = first; i < argc; ++i) {
     const std::string opt = argv[i];
     auto value = [&](const char** out) -> Status {
       if (i + 1 >= argc) return Status::Error(Code::kInvalidArgument, opt + " needs a value");
@@ -238,6 +245,16 @@ int Run(int argc, char** argv) {
     return 2;
   }
   if (args.scenario == "tls-ceiling") return RunTlsCeiling(args.ceiling_seconds);
+  if (args.scenario == "self-test") return RunSelfTest();
+  if (args.scenario == "packet") {
+    const std::string packet = GatewayRequestPacket(args.packet, args.scenario_options.echo_bytes);
+    if (packet.empty()) {
+      std::fprintf(stderr, "amfgate-bench: packet redeem|whoami|echo\n");
+      return 2;
+    }
+    std::fwrite(packet.data(), 1, packet.size(), stdout);
+    return 0;
+  }
   Target target;
   if (!ParseUrl(args.url, &target)) {
     std::fprintf(stderr, "amfgate-bench: bad --url %s\n", args.url.c_str());

@@ -629,6 +629,17 @@ PhaseOptions Setup(const char* name, int phase, int pipeline) {
 
 }  // namespace
 
+std::string GatewayRequestPacket(const std::string& name, size_t echo_bytes) {
+  if (name == "redeem") return RedeemPacket(std::string(kTokenLength, 'A'));
+  if (name == "whoami") return WhoamiPacket();
+  if (name == "echo") {
+    EchoPayload echo;
+    BuildEcho(echo_bytes, &echo);
+    return echo.packet;
+  }
+  return {};
+}
+
 Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in,
                     std::unique_ptr<Scenario>* out) {
   auto s = std::make_unique<BuiltScenario>(options);

@@ -61,6 +61,11 @@ class Scenario {
   const char* op_unit_ = "request";
 };
 
+// The AMF request packet a gateway scenario sends ("redeem" with a made-up
+// alias, "whoami", "echo"), for `amfgate-bench packet` and the self-test;
+// empty for other names.
+std::string GatewayRequestPacket(const std::string& name, size_t echo_bytes);
+
 // Builds a scenario; `timed` holds the window (duration, max_ops, warm-up,
 // pipeline) that the timed phase uses. Unknown names are an error.
 Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed,
