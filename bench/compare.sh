@@ -474,6 +474,7 @@ main() {
   [ -x "$AMFGATE" ] || die "$AMFGATE is missing: run make first"
   [ -x "$LOAD" ] || die "$LOAD is missing: run make build/amfgate-bench first"
   [ "$(nproc)" -ge 2 ] || log "only one core: server and load share it, figures will be pessimistic"
+  "$LOAD" self-test >/dev/null || die "the load generator's self-test failed: run $LOAD self-test"
   install_packages
   rm -rf "$WORK" && mkdir -p "$WORK/logs"
   : >"$RESULTS_TSV"
