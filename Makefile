@@ -50,7 +50,7 @@ BENCHES      := $(patsubst bench/%.cpp,%,$(wildcard bench/bench_*.cpp))
 -include $(wildcard tests/*/deps.mk)
 
 .PHONY: all test test-run bench bench-compare fuzz interop run clean setup
-all: $(BUILD)/amfgate $(BUILD)/libamfgate.a
+all: $(BUILD)/amfgate $(BUILD)/libamfgate.a $(BUILD)/examples/embed
 
 setup: $(STAMP)
 $(STAMP): vendor/setup.sh
@@ -76,6 +76,12 @@ $(BUILD)/libamfgate.a: $(ALL_OBJS)
 $(BUILD)/amfgate: $(BUILD)/obj/src/main.o $(MOD_LIBS) $(BUILD)/libllhttp.a
 	$(CXX) $(LDFLAGS) $< $(call link_libs,$(MODULES)) -o $@
 
+# examples/embed.cpp: an appliance embedding the server through the library
+# alone (build/libamfgate.a and its public headers), as a user would link it.
+$(BUILD)/examples/embed: $(BUILD)/obj/examples/embed.o $(BUILD)/libamfgate.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $< $(BUILD)/libamfgate.a $(LDLIBS) -o $@
+
 # One doctest binary per tests/<module>/ folder.
 define test_bin
 $(BUILD)/tests/$(1)-tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(1)/*.cpp)) \
@@ -86,7 +92,7 @@ endef
 $(foreach t,$(TEST_MODULES),$(eval $(call test_bin,$(t))))
 
 # Runs every test binary; integration tests find the server through AMFGATE_BIN.
-test-run: $(TEST_BINS) $(BUILD)/amfgate
+test-run: $(TEST_BINS) $(BUILD)/amfgate $(BUILD)/examples/embed
 	@AMFGATE_BIN=$(abspath $(BUILD)/amfgate) AMFGATE_BUILD=$(abspath $(BUILD)) \
 	  bash tests/support/run_tests.sh $(TEST_BINS)
 
