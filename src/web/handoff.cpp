@@ -139,8 +139,7 @@ Status Handoff::LoadUsers(const Config& config) {
   users_->Put(demo->record);
   demo_password_ = demo->password;
   announcement_ = "demo user: " + demo->record.name + "  password: " + demo->password +
-                  "  (no users_file configured; sign in at " +
-                  WithoutTrailingSlash(config.public_origin) + "/login)";
+                  "  (no users_file configured)";
   return Status::Ok();
 }
 
