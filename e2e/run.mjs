@@ -108,7 +108,7 @@ function caseNames(delivery) {
   return [
     `${delivery}: the SWF redeems the alias and whoami returns the user's name`,
     `${delivery}: a second SWF load with the same alias faults Auth.AliasInvalid and revokes the first gateway session`,
-    `${delivery}: after POST /logout in the page the SWF's next whoami faults`,
+    `${delivery}: after POST /logout from the page's sign-out button the SWF's next whoami faults`,
   ];
 }
 
@@ -175,8 +175,20 @@ async function runDelivery(context, origin, delivery) {
   await runCase(logoutCase, async () => {
     const page = await freshPage(context);
     await handoff(page, origin);
-    const status = await b.submitLogoutForm(page);
-    assert.ok(status === 'redirect' || status === 200, `POST /logout answered ${status}`);
+    // A person signs out with the page's own button. That navigates its tab
+    // away (and ends its SWF), so it is clicked in a second tab of the same
+    // app, whose SWF holds a second gateway session of the same page
+    // session; the first tab's SWF is then asked for whoami.
+    const other = await b.openPage(context);
+    await other.goto(`${origin}/app`);
+    const otherWhoami = await b.nextReport(other, 'whoami');
+    assert.ok(otherWhoami.ok, `the second tab's SWF did not log in: ${JSON.stringify(otherWhoami)}`);
+    const logoutResponse = other.waitForResponse(
+      (r) => new URL(r.url()).pathname === '/logout' && r.request().method() === 'POST', { timeout: 15000 });
+    await b.signOutButton(other).click();
+    const logout = await logoutResponse;
+    assert.equal(logout.status(), 303, `POST /logout answered ${logout.status()}`);
+    await other.waitForURL((u) => u.pathname === '/login', { timeout: 15000 });
     assert.equal(await b.appPageState(page), 'redirect', 'GET /app still serves the page after logout');
     const from = await b.askWhoami(page);
     const whoami = await b.nextReport(page, 'whoami', from);

@@ -1,7 +1,7 @@
 // The browser side of the tests: Debian's chromium driven by playwright-core,
 // and the few things a test does in it as a person (or the page) would: sign
 // in through the form, wait for what the SWF reports, call the SWF's
-// callback, submit the page's logout form.
+// callback, sign out with the page's button.
 //
 // What the SWF reports (client/PageBridge.hx) lands in
 // `window.amfgateReports` as {step, ok, detail}; the steps are start, alias,
@@ -172,22 +172,9 @@ export async function askWhoami(page) {
   return from;
 }
 
-// Submits the page's own logout form from inside the page, as the browser
-// would (same cookies, same Origin), without leaving the page, so that the
-// SWF keeps running. Resolves with the response's status ("redirect" for a
-// 3xx, which fetch does not follow here).
-export async function submitLogoutForm(page) {
-  return page.evaluate(async () => {
-    const form = Array.from(document.forms).find((f) => /\/logout$/.test(new URL(f.action).pathname));
-    if (!form) return 'no logout form';
-    const r = await fetch(form.action, {
-      method: 'POST',
-      body: new URLSearchParams(new FormData(form)),
-      redirect: 'manual',
-      credentials: 'same-origin',
-    });
-    return r.type === 'opaqueredirect' ? 'redirect' : r.status;
-  });
+// The submit button of the page's logout form.
+export function signOutButton(page) {
+  return page.locator('form[action$="/logout"] [type="submit"]').first();
 }
 
 // Where GET /app sends this browser now: 'app' when it serves the page,
