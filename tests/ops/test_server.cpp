@@ -210,6 +210,50 @@ TEST_CASE("SIGHUP loads a new certificate, and keeps the old one when the new on
   CHECK(metrics.find("amfgate_reloads_total{result=\"failed\"} 2\n") != std::string::npos);
 }
 
+// "name=value" of the first Set-Cookie whose name is `name`.
+std::string CookieFrom(const std::string& response, const std::string& name) {
+  size_t at = response.find("Set-Cookie: " + name + "=");
+  if (at == std::string::npos) return "";
+  at += 12;
+  return response.substr(at, response.find(';', at) - at);
+}
+
+TEST_CASE("SIGHUP keeps the page sessions of logged-in users") {
+  Site site;
+  std::string conf = site.dir.Write("c.conf", "listen 127.0.0.1:0 plain\nadmin_listen 127.0.0.1:0\n");
+  ServerProcess server({"-c", conf});
+  REQUIRE_MESSAGE(server.ready(), (server.banner() + server.ErrorLog()));
+  int plain = server.port(0);
+  size_t at = server.banner().find("password: ");
+  REQUIRE(at != std::string::npos);
+  std::string password = server.banner().substr(at + 10, server.banner().find(' ', at + 10) - at - 10);
+
+  std::string form = Get(plain, "/login");
+  std::string csrf_cookie = CookieFrom(form, "csrf");
+  const std::string marker = "name=\"csrf\" value=\"";
+  size_t value = form.find(marker);
+  REQUIRE(value != std::string::npos);
+  value += marker.size();
+  std::string csrf = form.substr(value, form.find('"', value) - value);
+  std::string body = "username=demo&password=" + password + "&csrf=" + csrf;
+  std::string login = Exchange(plain, "POST /login HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(plain) + "\r\nConnection: close\r\n"
+                                      "Content-Type: application/x-www-form-urlencoded\r\nCookie: " +
+                                          csrf_cookie + "\r\nContent-Length: " + std::to_string(body.size()) +
+                                          "\r\n\r\n" + body);
+  REQUIRE(StatusOf(login) == 303);
+  std::string sid = CookieFrom(login, "sid");
+  REQUIRE(!sid.empty());
+  CHECK(StatusOf(Get(plain, "/app", "Cookie: " + sid + "\r\n")) == 200);
+
+  site.dir.Write("c.conf", "listen 127.0.0.1:0 plain\nadmin_listen 127.0.0.1:0\nalias_ttl 20\nlog_level notice\n");
+  server.Signal(SIGHUP);
+  REQUIRE(Eventually(5, [&] { return server.ErrorLog().find("reload: configuration") != std::string::npos; }));
+  CHECK(StatusOf(Get(plain, "/app", "Cookie: " + sid + "\r\n")) == 200);
+  CHECK(StatusOf(Get(plain, "/app")) == 303);  // and a visitor without the cookie is still sent to log in
+  std::string metrics = BodyOf(Get(server.admin_port(), "/metrics"));
+  CHECK(metrics.find("# TYPE amfgate_sessions gauge") != std::string::npos);
+}
+
 TEST_CASE("SIGTERM drains: in-flight requests finish, idle connections close, then exit 0") {
   Site site;
   std::vector<std::string> args = BaseArgs(site);
