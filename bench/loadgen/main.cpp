@@ -40,7 +40,9 @@ constexpr char kUsage[] =
     "  --path PATH                get, handshake: the path to GET (/)\n"
     "  --expect-status N          get, handshake: the status to expect (200)\n"
     "  --user NAME --password PW  the account to log in with (bench / bench-password)\n"
-    "  --page-sessions N          page sessions logged in first (8)\n"
+    "  --page-sessions N          page sessions logged in first (8, or more: see --max-pending)\n"
+    "  --max-pending N            the server's max_pending_aliases (8): log in enough page "
+    "sessions\n"
     "  --aliases N                redeem: aliases minted before the window (2000 per connection)\n"
     "  --sessions N               sessions: gateway sessions to create\n"
     "  --resume                   handshake: resume from the last session ticket\n"
@@ -203,7 +205,8 @@ Status ParseArgs(int argc, char** argv, Args* a) {
       }
     } else if (opt == "--connections" || opt == "--pipeline" || opt == "--requests" ||
                opt == "--server-pid" || opt == "--page-sessions" || opt == "--aliases" ||
-               opt == "--sessions" || opt == "--expect-status" || opt == "--echo-bytes") {
+               opt == "--sessions" || opt == "--expect-status" || opt == "--echo-bytes" ||
+               opt == "--max-pending") {
       s = number(&d);
       if (!s.ok()) return s;
       const uint64_t n = static_cast<uint64_t>(d);
@@ -217,6 +220,7 @@ Status ParseArgs(int argc, char** argv, Args* a) {
       if (opt == "--sessions") o.sessions = n;
       if (opt == "--expect-status") o.expect_status = static_cast<int>(n);
       if (opt == "--echo-bytes") o.echo_bytes = n;
+      if (opt == "--max-pending") o.max_pending = static_cast<int>(n);
     } else if (opt == "--duration" || opt == "--warmup" || opt == "--limit" || opt == "--seconds") {
       s = number(&d);
       if (opt == "--duration") a->timed.duration_s = d;

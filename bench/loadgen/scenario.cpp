@@ -1,5 +1,6 @@
 #include "scenario.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 
@@ -21,7 +22,10 @@ constexpr uint64_t kAliasesPerConnection = 2000;
 struct Site {
   ScenarioOptions options;
   std::vector<CookieJar> page_jars;
+  size_t next_jar = 0;
+  // A virtual user keeps to one page session; bulk minting spreads evenly.
   const CookieJar& PageJar(size_t index) const { return page_jars[index % page_jars.size()]; }
+  const CookieJar& NextPageJar() { return page_jars[next_jar++ % page_jars.size()]; }
 };
 
 // Aliases minted in the redeem scenario's setup, each redeemed once.
@@ -461,8 +465,8 @@ class CallUser : public User {
 // each alias once, in the timed phase (phase 2).
 class RedeemUser : public User {
  public:
-  RedeemUser(const Site* site, size_t index, AliasPool* pool, uint64_t quota)
-      : site_(site), index_(index), pool_(pool), quota_(quota) {}
+  RedeemUser(Site* site, AliasPool* pool, uint64_t quota)
+      : site_(site), pool_(pool), quota_(quota) {}
 
   void BeginPhase(int phase) override { phase_ = phase; }
 
@@ -470,7 +474,7 @@ class RedeemUser : public User {
     if (phase_ == 1) {
       if (minted_ == quota_) return Next::kDone;
       ++minted_;
-      AppendMint(out, *site_, site_->PageJar(index_));
+      AppendMint(out, *site_, site_->NextPageJar());
       return Next::kSend;
     }
     if (pool_->next == pool_->aliases.size()) return Next::kDone;
@@ -489,8 +493,7 @@ class RedeemUser : public User {
   }
 
  private:
-  const Site* site_;
-  size_t index_;
+  Site* site_;
   AliasPool* pool_;
   uint64_t quota_;
   uint64_t minted_ = 0;
@@ -554,8 +557,7 @@ class HandoffUser : public User {
 // sessions exists. An alias in hand is redeemed before another is minted.
 class PopulateUser : public User {
  public:
-  PopulateUser(const Site* site, size_t index, SessionQuota* quota)
-      : site_(site), index_(index), quota_(quota) {}
+  PopulateUser(Site* site, SessionQuota* quota) : site_(site), quota_(quota) {}
 
   Next NextRequest(std::string* out) override {
     if (!aliases_.empty()) {
@@ -566,7 +568,7 @@ class PopulateUser : public User {
     }
     if (quota_->claimed < quota_->target) {
       ++quota_->claimed;
-      AppendMint(out, *site_, site_->PageJar(index_));
+      AppendMint(out, *site_, site_->NextPageJar());
       inflight_.push_back(Step::kMint);
       return Next::kSend;
     }
@@ -586,8 +588,7 @@ class PopulateUser : public User {
   }
 
  private:
-  const Site* site_;
-  size_t index_;
+  Site* site_;
   SessionQuota* quota_;
   std::deque<Step> inflight_;
   std::vector<std::string> aliases_;
@@ -651,8 +652,25 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
 
   const bool gateway = name == "redeem" || name == "handoff" || name == "whoami" ||
                        name == "echo" || name == "sessions";
+  const uint64_t redeem_aliases =
+      options.aliases != 0 ? options.aliases : kAliasesPerConnection * n;
   if (gateway) {
-    s->AddPhase(Setup("login", 0, 1), {s->Own<LoginUser>(&s->site_, options.page_sessions)});
+    // Enough page sessions that none holds more unredeemed aliases than the
+    // server's max_pending_aliases allows: the bench's aliases in flight (or,
+    // for redeem, all of its pool) spread over them.
+    uint64_t pending = n;
+    if (name == "redeem") pending = redeem_aliases;
+    if (name == "sessions") pending = n * static_cast<uint64_t>(timed.pipeline);
+    const uint64_t cap = options.max_pending < 1 ? 1 : static_cast<uint64_t>(options.max_pending);
+    const uint64_t pages =
+        std::max<uint64_t>(static_cast<uint64_t>(options.page_sessions), (pending + cap - 1) / cap);
+    const uint64_t logins_in_parallel = std::min<uint64_t>(pages, n);
+    std::vector<User*> login;
+    for (uint64_t i = 0; i < logins_in_parallel; ++i) {
+      const uint64_t count = pages / logins_in_parallel + (i < pages % logins_in_parallel ? 1 : 0);
+      login.push_back(s->Own<LoginUser>(&s->site_, static_cast<int>(count)));
+    }
+    s->AddPhase(Setup("login", 0, 1), login);
   }
   std::vector<User*> users;
   if (name == "get" || name == "handshake") {
@@ -672,11 +690,11 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
     timed.phase = 2;
     s->AddPhase(timed, users);
   } else if (name == "redeem") {
-    const uint64_t total = options.aliases != 0 ? options.aliases : kAliasesPerConnection * n;
+    const uint64_t total = redeem_aliases;
     s->pool_.aliases.reserve(total);
     for (size_t i = 0; i < n; ++i) {
       const uint64_t quota = total / n + (i < total % n ? 1 : 0);
-      users.push_back(s->Own<RedeemUser>(&s->site_, i, &s->pool_, quota));
+      users.push_back(s->Own<RedeemUser>(&s->site_, &s->pool_, quota));
     }
     s->AddPhase(Setup("mint", 1, timed.pipeline), users);
     timed.phase = 2;
@@ -691,7 +709,7 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
     if (options.sessions == 0)
       return Status::Error(Code::kInvalidArgument, "sessions: give --sessions N");
     s->quota_.target = options.sessions;
-    for (size_t i = 0; i < n; ++i) users.push_back(s->Own<PopulateUser>(&s->site_, i, &s->quota_));
+    for (size_t i = 0; i < n; ++i) users.push_back(s->Own<PopulateUser>(&s->site_, &s->quota_));
     timed.phase = 1;
     timed.duration_s = 0;  // until the quota is met
     s->SetUnit("session");

@@ -37,7 +37,8 @@ struct ScenarioOptions {
   int expect_status = 200;  // get, handshake
   std::string user = "bench";
   std::string password = "bench-password";
-  int page_sessions = 8;     // logins first; users share them round-robin
+  int page_sessions = 8;     // logins first (at least enough for max_pending)
+  int max_pending = 8;       // the server's max_pending_aliases
   uint64_t aliases = 0;      // redeem: aliases minted before the window (0: 2000 per connection)
   uint64_t sessions = 0;     // sessions: gateway sessions to create
   bool resume = false;       // handshake: resume from the last ticket
