@@ -286,8 +286,9 @@ make_users() {
     die "amfgate passwd failed"
 }
 
-# start_amfgate [extra directives...]: plain and TLS listeners, limits raised
-# for load (see bench/README.md: what is raised and why).
+# start_amfgate ALIAS_TTL: plain and TLS listeners, limits raised for load
+# (bench/README.md says what is raised and why).
+MAX_PENDING=255
 start_amfgate() {
   AMF_PLAIN=$(free_port)
   AMF_TLS=$(free_port)
@@ -298,9 +299,9 @@ start_amfgate() {
     --template_dir "$ROOT/conf/templates" --docroot "$ROOT/conf/docroot"
     --log_level warn --access_log off --error_log "$WORK/amfgate.log"
     --max_requests_per_connection 0 --max_pipelined 64 --max_connections 10000
-    --max_sessions 4000000 --max_aliases 4000000 --max_pending_aliases 1000000 --alias_ttl 600
+    --max_sessions 4000000 --max_aliases 4000000 --max_pending_aliases "$MAX_PENDING" --alias_ttl "$1"
     --redeem_rate_per_address 100000000 100000000 --redeem_rate_total 100000000 100000000
-    --login_rate_per_address 1000 1000 --login_rate_total 1000 1000 "$@")
+    --login_rate_per_address 1000 1000 --login_rate_total 1000 1000)
   "$AMFGATE" -t "${args[@]}" >"$WORK/amfgate-check.txt" 2>&1 ||
     die "amfgate rejects the bench configuration: $(cat "$WORK/amfgate-check.txt")"
   taskset -c "$SERVER_CPU" "$AMFGATE" "${args[@]}" >>"$WORK/amfgate.out" 2>&1 &
@@ -311,10 +312,10 @@ start_amfgate() {
 
 bench_amfgate() {
   local r=$1 plain tls common
-  start_amfgate
+  start_amfgate 600
   plain=http://127.0.0.1:$AMF_PLAIN
   tls=https://127.0.0.1:$AMF_TLS
-  common=(--origin "$AMF_ORIGIN" --connections "$CONNS" --duration "$SECS")
+  common=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING" --connections "$CONNS" --duration "$SECS")
   run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${common[@]}"
   run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${common[@]}"
   run_load "$r" amfgate_echo_plain "$AMF_PID" echo --url "$plain" "${common[@]}"
@@ -340,11 +341,12 @@ bench_memory() {
   log "memory: amfgate RSS at idle, with 100,000 and with 1,000,000 live sessions"
   # A 1 s alias TTL lets each redeemed alias's tombstone go within a second,
   # so what stays is sessions, not the aliases that made them.
-  start_amfgate --alias_ttl 1
+  start_amfgate 1
   sleep 1
   local idle s100k s1m
   idle=$(rss_kib "$AMF_PID")
-  local fill=(--url "http://127.0.0.1:$AMF_PLAIN" --origin "$AMF_ORIGIN" --connections 8 --pipeline 32 --limit 300)
+  local fill=(--url "http://127.0.0.1:$AMF_PLAIN" --origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING"
+    --connections 8 --pipeline 32 --limit 300)
   run_load 0 amfgate_fill_100k "$AMF_PID" sessions --sessions 100000 "${fill[@]}"
   sleep 2.5
   s100k=$(rss_kib "$AMF_PID")
