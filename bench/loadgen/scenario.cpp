@@ -711,7 +711,8 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
     s->quota_.target = options.sessions;
     for (size_t i = 0; i < n; ++i) users.push_back(s->Own<PopulateUser>(&s->site_, &s->quota_));
     timed.phase = 1;
-    timed.duration_s = 0;  // until the quota is met
+    timed.duration_s = 0;  // until the quota is met, every session counted
+    timed.warmup_s = 0;
     s->SetUnit("session");
     s->AddPhase(timed, users);
   } else {
