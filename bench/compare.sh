@@ -30,7 +30,7 @@ PARTS=" ${BENCH_PARTS:-ceiling nginx redis amfgate memory} "
 PUBLISH=${BENCH_PUBLISH:-1}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
-ALIASES=${BENCH_ALIASES:-100000}
+ALIASES=${BENCH_ALIASES:-60000}
 REDIS_KEYS=1000000
 REDIS_REQUESTS=${BENCH_REDIS_REQUESTS:-$((SECS * 50000))}
 AMFGATE=$BUILD/amfgate
@@ -193,6 +193,8 @@ bench_nginx() {
     --connections 4 --duration "$((SECS * 2))"
   run_load "$r" nginx_hs_resumed "$NGINX_WORKER" handshake --resume --url "https://127.0.0.1:$NGINX_TLS" \
     --connections 4 --duration "$((SECS * 2))"
+  run_load "$r" nginx_hs_resumed_tls12 "$NGINX_WORKER" handshake --resume --tls-version 1.2 \
+    --url "https://127.0.0.1:$NGINX_TLS" --connections 4 --duration "$SECS"
   # wrk as a second opinion on the plain figure: a different client, the
   # same server cost per request means our load generator is fair.
   log "round $r: nginx_plain_wrk"
@@ -325,6 +327,8 @@ bench_amfgate() {
     --connections 4 --duration "$((SECS * 2))"
   run_load "$r" amfgate_hs_resumed "$AMF_PID" handshake --resume --url "$tls" --path /crossdomain.xml \
     --connections 4 --duration "$((SECS * 2))"
+  run_load "$r" amfgate_hs_resumed_tls12 "$AMF_PID" handshake --resume --tls-version 1.2 --url "$tls" \
+    --path /crossdomain.xml --connections 4 --duration "$SECS"
   stop_pid "$AMF_PID"
 }
 
@@ -399,7 +403,7 @@ summarize() {
     function bench(name, value, unit) { if (value != "") printf "BENCH %s %s %s\n", name, value, unit }
     { v[$1, $2, $3] = $4 }
     END {
-      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed amfgate_hs_full amfgate_hs_resumed", rows, " ")
+      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed nginx_hs_resumed_tls12 amfgate_hs_full amfgate_hs_resumed amfgate_hs_resumed_tls12", rows, " ")
       what["nginx_plain"] = "nginx return 200, keep-alive"
       what["nginx_plain_wrk"] = "  same, driven by wrk"
       what["nginx_tls"] = "nginx return 200, TLS keep-alive"
@@ -410,10 +414,12 @@ summarize() {
       what["amfgate_echo_plain"] = "amfgate echo.echo 1 KiB AMF3"
       what["amfgate_redeem_plain"] = "amfgate loginByAlias (redeem)"
       what["amfgate_handoff_plain"] = "amfgate handoff (mint+redeem+whoami)"
-      what["nginx_hs_full"] = "nginx full TLS handshake"
-      what["nginx_hs_resumed"] = "nginx resumed TLS handshake"
-      what["amfgate_hs_full"] = "amfgate full TLS handshake"
-      what["amfgate_hs_resumed"] = "amfgate resumed TLS handshake"
+      what["nginx_hs_full"] = "nginx full TLS 1.3 handshake"
+      what["nginx_hs_resumed"] = "nginx resumed TLS 1.3 handshake"
+      what["nginx_hs_resumed_tls12"] = "nginx resumed TLS 1.2 handshake"
+      what["amfgate_hs_full"] = "amfgate full TLS 1.3 handshake"
+      what["amfgate_hs_resumed"] = "amfgate resumed TLS 1.3 handshake"
+      what["amfgate_hs_resumed_tls12"] = "amfgate resumed TLS 1.2 handshake"
       printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "operation", "op/s", "p50 us", "p99 us", "p99.9 us", "server CPU us/op", "op/server CPU-s" > table
       printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "---", "---:", "---:", "---:", "---:", "---:", "---:" > table
       for (i = 1; i in rows; i++) {
@@ -445,6 +451,8 @@ summarize() {
       bench("mbedtls_p256_ecdhe_per_cpu_s", med("mbedtls", "mbedtls_p256_ecdhe_per_cpu_s"), "op/cpu-s")
       r = ratio("amfgate_hs_full", "ops_per_server_cpu_s", "mbedtls", "tls_handshake_ceiling_per_cpu_s"); bench("ratio_full_handshakes_vs_ceiling", r == "" ? "" : sprintf("%.3f", r), "x")
       r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
+      r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed_tls12", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_tls12_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
+      bench("tls12_resumed_handshakes_per_cpu_s", med("amfgate_hs_resumed_tls12", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("nginx_full_handshakes_per_cpu_s", med("nginx_hs_full", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("nginx_resumed_handshakes_per_cpu_s", med("nginx_hs_resumed", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("redis_getdel_hit_ratio", med("redis_getdel", "hit_ratio"), "ratio")
