@@ -71,7 +71,9 @@ uint32_t KeyedTable::Locate(const Table& table, uint32_t tag, uint32_t ref) {
 
 // Moves up to kMigrateSteps entries (or empty slots passed) from old_ to
 // current_. Erasing from old_ keeps it a valid table; it never pulls an entry
-// below drained_, since backward shift only moves entries towards the hole.
+// below drained_, since backward shift only moves entries towards the hole
+// (which may refill the slot just emptied: it is drained again before moving
+// on).
 void KeyedTable::Migrate() {
   for (uint32_t step = 0; step < kMigrateSteps && old_.slots != nullptr; ++step) {
     Slot& slot = old_.slots.get()[drained_];
@@ -79,8 +81,11 @@ void KeyedTable::Migrate() {
       const Slot moving = slot;
       EraseAt(old_, drained_);
       Place(current_, moving);
-    } else if (drained_++ == old_.mask || old_.size == 0) {
+    }
+    if (old_.size == 0) {
       old_ = Table{};
+    } else if (slot.ref == 0) {
+      ++drained_;
     }
   }
 }

@@ -521,3 +521,22 @@ TEST_CASE("session lifetimes of 30 days work across the tick counter's range") {
   }
   CHECK(renewals == 4);
 }
+
+TEST_CASE("user names are interned once and keep their ids") {
+  UserTable users;
+  const uint32_t alice = users.Intern("alice");
+  const uint32_t bob = users.Intern("bob");
+  CHECK(alice != bob);
+  CHECK(users.Intern(std::string("alice")) == alice);
+  CHECK(users.Find("bob") == bob);
+  CHECK(users.Find("carol") == UserTable::kNoUser);
+  CHECK(users.Name(alice) == "alice");
+  CHECK(users.Name(12345).empty());
+  CHECK(users.Intern("") == UserTable::kNoUser);
+  CHECK(users.Intern(std::string(UserTable::kMaxNameLength + 1, 'x')) == UserTable::kNoUser);
+  const std::string_view kept = users.Name(alice);
+  for (int i = 0; i < 1000; ++i) users.Intern("user" + std::to_string(i));
+  CHECK(kept.data() == users.Name(alice).data());  // views stay valid as the table grows
+  CHECK(users.size() == 1002);
+  CHECK(users.Validate());
+}
