@@ -242,6 +242,10 @@ Status ParseArgs(int argc, char** argv, Args* a) {
 }
 
 int Run(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0)) {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
   Args args;
   Status s = ParseArgs(argc, argv, &args);
   if (!s.ok()) {
