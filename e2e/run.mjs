@@ -183,10 +183,11 @@ async function runDelivery(context, origin, delivery) {
     await other.goto(`${origin}/app`);
     const otherWhoami = await b.nextReport(other, 'whoami');
     assert.ok(otherWhoami.ok, `the second tab's SWF did not log in: ${JSON.stringify(otherWhoami)}`);
-    const logoutResponse = other.waitForResponse(
-      (r) => new URL(r.url()).pathname === '/logout' && r.request().method() === 'POST', { timeout: 15000 });
-    await b.signOutButton(other).click();
-    const logout = await logoutResponse;
+    const [logout] = await Promise.all([
+      other.waitForResponse((r) => new URL(r.url()).pathname === '/logout' && r.request().method() === 'POST',
+        { timeout: 15000 }),
+      b.signOutButton(other).click({ timeout: 15000 }),
+    ]);
     assert.equal(logout.status(), 303, `POST /logout answered ${logout.status()}`);
     await other.waitForURL((u) => u.pathname === '/login', { timeout: 15000 });
     assert.equal(await b.appPageState(page), 'redirect', 'GET /app still serves the page after logout');

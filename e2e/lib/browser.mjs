@@ -70,10 +70,10 @@ export async function signIn(page, origin, user, password, timeout = 15000) {
   }
   await page.fill('input[name="username"]', user);
   await page.fill('input[name="password"]', password);
-  const appResponse = page.waitForResponse(
-    (r) => new URL(r.url()).pathname === '/app' && r.request().method() === 'GET', { timeout });
-  await form.locator('[type="submit"]').first().click();
-  const response = await appResponse.catch(() => {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => new URL(r.url()).pathname === '/app' && r.request().method() === 'GET', { timeout }),
+    submitButton(form).click({ timeout }),
+  ]).catch(() => {
     throw new Error(`signing in did not lead to GET /app (the page is now ${page.url()})`);
   });
   return {
@@ -172,9 +172,14 @@ export async function askWhoami(page) {
   return from;
 }
 
+// A form's submit button: a <button> without a type is one too.
+function submitButton(form) {
+  return form.locator('button:not([type]), button[type="submit"], input[type="submit"]').first();
+}
+
 // The submit button of the page's logout form.
 export function signOutButton(page) {
-  return page.locator('form[action$="/logout"] [type="submit"]').first();
+  return submitButton(page.locator('form[action$="/logout"]'));
 }
 
 // Where GET /app sends this browser now: 'app' when it serves the page,
