@@ -70,17 +70,38 @@ export async function signIn(page, origin, user, password, timeout = 15000) {
   }
   await page.fill('input[name="username"]', user);
   await page.fill('input[name="password"]', password);
+  let post = null;
+  const onResponse = (r) => {
+    if (new URL(r.url()).pathname === '/login' && r.request().method() === 'POST') post = r;
+  };
+  page.on('response', onResponse);
   const [response] = await Promise.all([
     page.waitForResponse((r) => new URL(r.url()).pathname === '/app' && r.request().method() === 'GET', { timeout }),
     submitButton(form).click({ timeout }),
-  ]).catch(() => {
-    throw new Error(`signing in did not lead to GET /app (the page is now ${page.url()})`);
-  });
+  ]).catch(async () => {
+    throw new Error(`signing in did not lead to GET /app: ${await describeLoginPost(post, login)}`);
+  }).finally(() => page.off('response', onResponse));
   return {
     status: response.status(),
     headers: await response.headersArray(),
     body: (await response.body()).toString('utf8'),
   };
+}
+
+// Why POST /login did not redirect to the app. A browser sends `Origin:
+// null` with a form POST from a page whose Referrer-Policy is no-referrer,
+// which an Origin check comparing against the public origin refuses.
+async function describeLoginPost(post, loginPage) {
+  if (!post) return 'the form was not posted';
+  const status = post.status();
+  const sent = await post.request().headerValue('origin');
+  const policy = (await loginPage.headerValue('referrer-policy')) || '(none)';
+  let why = `POST /login answered ${status} (the browser sent Origin: ${sent}; the login page has Referrer-Policy: ${policy})`;
+  if (status === 403 && sent === 'null') {
+    why += '; with Referrer-Policy no-referrer a browser sends Origin: null on form POSTs, and the server refuses it' +
+      ' (a policy such as same-origin keeps the real Origin on same-origin requests)';
+  }
+  return why;
 }
 
 export function headerValues(headers, name) {
