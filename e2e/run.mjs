@@ -125,6 +125,8 @@ async function runDelivery(context, origin, delivery) {
     const names = (await context.cookies()).map((c) => c.name);
     if (delivery === 'cookie') {
       assert.ok(cookie, 'the app page set no alias cookie (a_...)');
+      assert.ok(start.detail.includes(`randomcookie=${cookie.name}`),
+        `the flashvars name another cookie than the page set (${cookie.name}): ${start.detail}`);
       for (const attr of ['path=/', 'samesite=strict', 'secure', 'max-age=']) {
         assert.ok(cookie.attributes.includes(attr), `the alias cookie lacks ${attr}: ${cookie.attributes}`);
       }
