@@ -267,7 +267,6 @@ uint64_t Connection::Unsent() const {
 
 void Connection::Pump() {
   if (state_ != State::kHttp || close_after_flush_) return;
-  const ServerLimits& limits = server_->shared()->limits;
   MonoTime now = server_->Now();
   for (int round = 0; round < kMaxRounds; ++round) {
     if (tls_) {
@@ -286,7 +285,7 @@ void Connection::Pump() {
       plain_out_.clear();
       ShrinkIfLarge(&plain_out_);
     }
-    if (backlog.bytes > 0 && Unsent() > limits.max_write_queue) {
+    if (session_.overflowed()) {
       Fail(NetError::kWriteQueueFull);
       return;
     }
@@ -488,6 +487,11 @@ void Connection::UpdateTimer() {
   if (state_ == State::kClosing) return;
   NetError kind;
   MonoTime deadline = Deadline(&kind);
+  if (state_ == State::kHttp && session_.paused() && !writing_ && pending_.empty()) {
+    // Pump stopped after its rounds with requests still buffered and every
+    // write done: continue on the next loop iteration, after other clients.
+    deadline = server_->Now();
+  }
   if (deadline == 0) return;
   if (timer_at_ != 0 && timer_at_ <= deadline) return;
   MonoTime now = server_->Now();

@@ -94,7 +94,18 @@ uint32_t HttpSession::Process(MonoTime now, Backlog backlog, std::string* out) {
       ++produced;
       break;
     }
+    size_t response_start = out->size();
     Dispatch(now, out);
+    // A response that would take the unsent bytes past max_write_queue while
+    // older ones still wait means the client is not keeping up: drop it and
+    // end the session. A response alone may be larger (a big file), as the
+    // transport holds it anyway.
+    if (backlog.bytes > 0 && backlog.bytes + (out->size() - out_start) > limits.max_write_queue) {
+      out->resize(response_start);
+      overflowed_ = true;
+      done_ = true;
+      break;
+    }
     ++produced;
     input_.Consume(parser_.consumed());
     parser_.Reset();

@@ -13,6 +13,9 @@
 // writes drain and it calls Process again. Each call answers at most
 // max_pipelined requests, which bounds the work per read callback.
 //
+// A response that would take the unsent backlog past max_write_queue while
+// older bytes still wait is dropped and the session ends (overflowed()).
+//
 // Termination: after a parse error the session appends the error response
 // (with `Connection: close`) and is done(): it never parses another byte.
 // It is also done after a response that closes the connection (the client's
@@ -82,6 +85,8 @@ class HttpSession {
   MonoTime phase_since() const { return phase_since_; }
   bool paused() const { return paused_; }
   bool done() const { return done_; }
+  // The session ended because the client let max_write_queue bytes pile up.
+  bool overflowed() const { return overflowed_; }
   // Nothing of a next request has arrived (a draining server may close).
   bool idle() const { return phase_ == Phase::kIdle && input_.empty(); }
   uint64_t requests() const { return requests_; }
@@ -114,6 +119,7 @@ class HttpSession {
   bool paused_ = false;
   bool done_ = false;
   bool continue_sent_ = false;
+  bool overflowed_ = false;
   int error_status_ = 0;
   const char* error_reason_ = "";
 };

@@ -167,5 +167,205 @@ TEST_CASE("framing errors llhttp itself rejects are answered 400 and close") {
   }
 }
 
+
+// A GET whose request line is exactly `length` bytes (without CRLF).
+std::string RequestLineOf(size_t length) {
+  std::string fixed = "GET /echo? HTTP/1.1";
+  return "GET /echo?" + std::string(length - fixed.size(), 'q') + " HTTP/1.1";
+}
+
+TEST_CASE("request line: at the limit it is served, one byte past it is 414") {
+  ServerLimits limits;
+  limits.max_request_line = 100;
+  for (size_t length : {size_t{100}, size_t{101}}) {
+    Harness h(limits);
+    std::string out = h.Feed(RequestLineOf(length) + "\r\nHost: a\r\n\r\n");
+    CHECK(StatusOf(out) == (length == 100 ? "HTTP/1.1 200 OK" : "HTTP/1.1 414 URI Too Long"));
+  }
+}
+
+TEST_CASE("header line: at the limit it is served, one byte past it is 431") {
+  ServerLimits limits;
+  limits.max_header_line = 60;
+  for (size_t length : {size_t{60}, size_t{61}}) {
+    Harness h(limits);
+    std::string line = "X-Long: " + std::string(length - 8, 'v');
+    std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\n" + line + "\r\n\r\n");
+    CHECK(StatusOf(out) == (length == 60 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+  }
+}
+
+TEST_CASE("header section: at the limit it is served, one byte past it is 431") {
+  ServerLimits limits;
+  limits.max_header_section = 200;
+  for (size_t total : {size_t{200}, size_t{201}}) {
+    Harness h(limits);
+    std::string head = "GET /echo HTTP/1.1\r\nHost: a\r\nX-Pad: ";
+    head += std::string(total - head.size() - 4, 'p') + "\r\n\r\n";
+    REQUIRE(head.size() == total);
+    std::string out = h.Feed(head);
+    CHECK(StatusOf(out) == (total == 200 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+  }
+}
+
+TEST_CASE("header count: at the limit it is served, one more is 431") {
+  ServerLimits limits;
+  limits.max_headers = 4;
+  for (int count : {4, 5}) {
+    Harness h(limits);
+    std::string head = "GET /echo HTTP/1.1\r\nHost: a\r\n";
+    for (int i = 1; i < count; ++i) head += "X-" + std::to_string(i) + ": v\r\n";
+    std::string out = h.Feed(head + "\r\n");
+    CHECK(StatusOf(out) == (count == 4 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+  }
+}
+
+TEST_CASE("body size: Content-Length is checked before the body is read; chunked bodies are counted") {
+  ServerLimits limits;
+  limits.max_body = 10;
+  {
+    Harness h(limits);
+    CHECK(StatusOf(h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789")) ==
+          "HTTP/1.1 200 OK");
+    CHECK(h.seen.at(0) == "0123456789");
+  }
+  {
+    // The head alone is enough for the 413: no body byte was sent.
+    Harness h(limits);
+    CHECK(StatusOf(h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\n")) ==
+          "HTTP/1.1 413 Content Too Large");
+  }
+  {
+    Harness h(limits);
+    CHECK(StatusOf(h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "5\r\n01234\r\n5\r\n56789\r\n0\r\n\r\n")) == "HTTP/1.1 200 OK");
+    CHECK(h.seen.at(0) == "0123456789");
+  }
+  {
+    // Refused at the chunk header that would pass the limit.
+    Harness h(limits);
+    CHECK(StatusOf(h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+                          "5\r\n01234\r\n6\r\n")) == "HTTP/1.1 413 Content Too Large");
+  }
+}
+
+TEST_CASE("requests per connection: the last allowed response says close, nothing after it is parsed") {
+  ServerLimits limits;
+  limits.max_requests_per_connection = 3;
+  Harness h(limits);
+  std::string req = "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string out = h.Feed(req + req + req + req);
+  CHECK(h.seen.size() == 3);
+  size_t first_close = out.find("Connection: close");
+  REQUIRE(first_close != std::string::npos);
+  CHECK(first_close > out.rfind("HTTP/1.1 200"));  // only the third says it
+  CHECK(h.session->done());
+}
+
+TEST_CASE("pipelining: parsing pauses when max_pipelined responses are unsent, and resumes") {
+  ServerLimits limits;
+  limits.max_pipelined = 4;
+  Harness h(limits);
+  std::string req = "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n";
+  std::string input;
+  for (int i = 0; i < 6; ++i) input += req;
+  std::span<char> space = h.session->ReadSpace();
+  REQUIRE(space.size() >= input.size());
+  std::copy(input.begin(), input.end(), space.begin());
+  h.session->Received(input.size(), kSecond);
+  std::string out;
+  // Three unsent: one more fits.
+  CHECK(h.session->Process(kSecond, {100, 3}, &out) == 1);
+  CHECK(h.session->paused());
+  CHECK(h.session->ReadSpace().empty());
+  // Four unsent: none.
+  CHECK(h.session->Process(kSecond, {100, 4}, &out) == 0);
+  CHECK(h.session->paused());
+  // Drained: the other five are answered, four per call at most.
+  CHECK(h.session->Process(kSecond, {0, 0}, &out) == 4);
+  CHECK(h.session->Process(kSecond, {0, 0}, &out) == 1);
+  CHECK_FALSE(h.session->paused());
+  CHECK(h.seen.size() == 6);
+}
+
+TEST_CASE("write queue: a response that takes older unsent bytes past max_write_queue ends the session") {
+  std::string req = "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n";
+  size_t response_size = 0;
+  {
+    Harness h;
+    response_size = h.Feed(req).size();
+  }
+  for (size_t extra : {size_t{0}, size_t{1}}) {
+    ServerLimits limits;
+    limits.max_write_queue = 100 + response_size - extra;  // 100 older bytes + this response
+    Harness h(limits);
+    std::span<char> space = h.session->ReadSpace();
+    std::copy(req.begin(), req.end(), space.begin());
+    h.session->Received(req.size(), kSecond);
+    std::string out;
+    uint32_t n = h.session->Process(kSecond, {100, 1}, &out);
+    CAPTURE(extra);
+    CHECK(n == (extra == 0 ? 1u : 0u));
+    CHECK(h.session->overflowed() == (extra == 1));
+    CHECK(out.size() == (extra == 0 ? response_size : 0));
+  }
+  // With nothing older waiting, a response larger than the cap still goes.
+  ServerLimits limits;
+  limits.max_write_queue = 10;
+  Harness h(limits);
+  CHECK(StatusOf(h.Feed(req)) == "HTTP/1.1 200 OK");
+  CHECK_FALSE(h.session->overflowed());
+}
+
+TEST_CASE("a response writer refuses CR, LF and NUL in header values") {
+  Response r;
+  CHECK(r.AddHeader("X-Ok", "fine value\twith tab") == Code::kOk);
+  CHECK(r.AddHeader("X-Bad", "a\r\nInjected: yes") == Code::kInvalidArgument);
+  CHECK(r.AddHeader("X-Bad", "a\nb") == Code::kInvalidArgument);
+  CHECK(r.AddHeader("X-Bad", std::string_view("a\0b", 3)) == Code::kInvalidArgument);
+  CHECK(r.AddHeader("X-Bad", "a\rb") == Code::kInvalidArgument);
+  CHECK(r.AddHeader("Bad Name", "v") == Code::kInvalidArgument);
+  CHECK(r.AddHeader("Content-Length", "5") == Code::kInvalidArgument);
+  CHECK(r.AddHeader("Set-Cookie", "a=1") == Code::kOk);
+  CHECK(r.AddHeader("Set-Cookie", "b=2") == Code::kOk);
+  r.Redirect(303, "/x\r\nSet-Cookie: evil=1");
+  CHECK(r.status() == 500);
+  CHECK(r.Validate());
+  CHECK(r.header_lines() == "X-Ok: fine value\twith tab\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n");
+}
+
+TEST_CASE("router: exact paths, longest prefix, not-found, and duplicate refusal") {
+  Router router;
+  std::string hit;
+  REQUIRE(router.Exact("/a", [&](const Request&, Response&) { hit = "exact"; }).ok());
+  REQUIRE(router.Prefix("/a/", [&](const Request&, Response&) { hit = "short"; }).ok());
+  REQUIRE(router.Prefix("/a/b/", [&](const Request&, Response&) { hit = "long"; }).ok());
+  CHECK_FALSE(router.Exact("/a", [](const Request&, Response&) {}).ok());
+  CHECK_FALSE(router.Prefix("nope", [](const Request&, Response&) {}).ok());
+  CHECK(router.Validate());
+  Request req;
+  Response res;
+  for (auto [path, want] : {std::pair{"/a", "exact"}, {"/a/x", "short"}, {"/a/b/c", "long"}, {"/a/b", "short"}}) {
+    hit.clear();
+    req.path = path;
+    router.Dispatch(req, res);
+    CHECK(hit == want);
+  }
+  res.Reset();
+  req.path = "/zzz";
+  router.Dispatch(req, res);
+  CHECK(res.status() == 404);
+}
+
+TEST_CASE("PercentDecodePath decodes escapes and refuses NUL, '/' and bad escapes") {
+  std::string out;
+  CHECK(PercentDecodePath("/a%20b/%41", &out));
+  CHECK(out == "/a b/A");
+  CHECK_FALSE(PercentDecodePath("/a%00", &out));
+  CHECK_FALSE(PercentDecodePath("/a%2Fb", &out));
+  CHECK_FALSE(PercentDecodePath("/a%2", &out));
+  CHECK_FALSE(PercentDecodePath("/a%zz", &out));
+}
+
 }  // namespace
 }  // namespace amfgate
