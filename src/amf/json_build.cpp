@@ -68,11 +68,22 @@ bool ParseHex(std::string_view s, std::string* out) {
   return true;
 }
 
-// The tag of a tagged value: the one member whose key is in `tags`; every
-// other key must be in `extras` of that tag.
+// A tagged value's type member, and the other members that may go with it
+// (space-separated).
 struct TagSpec {
   std::string_view tag;
-  std::initializer_list<std::string_view> extras;
+  std::string_view extras;
+
+  bool Allows(std::string_view key) const {
+    if (key == tag) return true;
+    for (size_t at = 0; at < extras.size();) {
+      size_t end = extras.find(' ', at);
+      if (end == std::string_view::npos) end = extras.size();
+      if (extras.substr(at, end - at) == key) return true;
+      at = end + 1;
+    }
+    return false;
+  }
 };
 
 class Builder {
@@ -96,9 +107,10 @@ class Builder {
   }
 
  private:
+  // Every key is in `allowed` (an empty list allows any) and none repeats.
   Status CheckKeys(const json::Value& j, std::initializer_list<std::string_view> allowed) {
     for (const json::Member& m : j.members()) {
-      bool ok = false;
+      bool ok = allowed.size() == 0;
       for (std::string_view a : allowed) ok = ok || m.key == a;
       if (!ok) return ErrorAt(m.value, "unexpected member \"" + m.key + "\"");
       for (const json::Member& other : j.members()) {
@@ -128,11 +140,9 @@ class Builder {
       return ErrorAt(j, std::string("no type member here (") + context + ": " + known + ")");
     }
     for (const json::Member& m : j.members()) {
-      bool ok = m.key == (*spec)->tag;
-      for (std::string_view e : (*spec)->extras) ok = ok || m.key == e;
-      if (!ok) return ErrorAt(m.value, "unexpected member \"" + m.key + "\"");
+      if (!(*spec)->Allows(m.key)) return ErrorAt(m.value, "unexpected member \"" + m.key + "\"");
     }
-    return Status::Ok();
+    return CheckKeys(j, {});
   }
 
   Status Count(const json::Value& at) {
@@ -202,18 +212,18 @@ class Builder {
         break;
     }
     static const TagSpec kSpecs[] = {
-        {"number", {}},
-        {"long_string", {}},
-        {"undefined", {}},
-        {"unsupported", {}},
-        {"$ref", {}},
-        {"object", {}},
-        {"typed_object", {"class"}},
-        {"ecma_array", {"count", "dense"}},
-        {"strict_array", {}},
-        {"date", {"timezone"}},
-        {"xml_doc", {}},
-        {"amf3", {}},
+        {"number", ""},
+        {"long_string", ""},
+        {"undefined", ""},
+        {"unsupported", ""},
+        {"$ref", ""},
+        {"object", ""},
+        {"typed_object", "class"},
+        {"ecma_array", "count dense"},
+        {"strict_array", ""},
+        {"date", "timezone"},
+        {"xml_doc", ""},
+        {"amf3", ""},
     };
     const TagSpec* spec;
     const json::Value* v;
@@ -368,24 +378,24 @@ class Builder {
         break;
     }
     static const TagSpec kSpecs[] = {
-        {"undefined", {}},
-        {"int", {}},
-        {"double", {}},
-        {"$sref", {}},
-        {"$ref", {}},
-        {"date", {}},
-        {"xml_doc", {}},
-        {"xml", {}},
-        {"bytearray", {}},
-        {"array", {"assoc"}},
-        {"object", {"class", "sealed", "dynamic", "externalizable", "$tref"}},
-        {"external", {"class", "sealed", "dynamic", "externalizable", "$tref"}},
-        {"levels", {"class", "sealed", "dynamic", "externalizable", "$tref"}},
-        {"vector_int", {"fixed"}},
-        {"vector_uint", {"fixed"}},
-        {"vector_double", {"fixed"}},
-        {"vector_object", {"fixed", "type_name"}},
-        {"dictionary", {"weak_keys"}},
+        {"undefined", ""},
+        {"int", ""},
+        {"double", ""},
+        {"$sref", ""},
+        {"$ref", ""},
+        {"date", ""},
+        {"xml_doc", ""},
+        {"xml", ""},
+        {"bytearray", ""},
+        {"array", "assoc"},
+        {"object", "class sealed dynamic externalizable $tref"},
+        {"external", "class sealed dynamic externalizable $tref"},
+        {"levels", "class sealed dynamic externalizable $tref"},
+        {"vector_int", "fixed"},
+        {"vector_uint", "fixed"},
+        {"vector_double", "fixed"},
+        {"vector_object", "fixed type_name"},
+        {"dictionary", "weak_keys"},
     };
     const TagSpec* spec;
     const json::Value* v;
