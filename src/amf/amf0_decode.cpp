@@ -57,9 +57,8 @@ bool Decoder::FailAt(Code code, const char* reason, size_t offset) {
   return false;
 }
 
-bool Decoder::Need(size_t n) {
+bool Decoder::NeedSlow(size_t n) {
   if (failed_) return false;
-  if (n <= size_ - pos_) return true;
   if (pos_ + n > limits_.max_input_bytes || n > limits_.max_input_bytes) {
     return Fail(Code::kTooLarge, "length exceeds the input limit");
   }
@@ -75,33 +74,8 @@ bool Decoder::CheckCount(uint64_t count, uint64_t min_bytes) {
   return Fail(Code::kAgain, "truncated: count exceeds the remaining bytes");
 }
 
-bool Decoder::CountNode() {
-  if (++nodes_ > limits_.max_nodes) return Fail(Code::kTooLarge, "too many values");
-  return true;
-}
-
 bool Decoder::EnterContainer(uint32_t depth) {
   if (depth + 1 > limits_.max_depth) return Fail(Code::kTooLarge, "nesting too deep");
-  return true;
-}
-
-bool Decoder::ReadU8(uint8_t* v) {
-  if (!Need(1)) return false;
-  *v = static_cast<uint8_t>(data_[pos_++]);
-  return true;
-}
-
-bool Decoder::ReadU16(uint16_t* v) {
-  if (!Need(2)) return false;
-  *v = LoadU16(data_ + pos_);
-  pos_ += 2;
-  return true;
-}
-
-bool Decoder::ReadU32(uint32_t* v) {
-  if (!Need(4)) return false;
-  *v = LoadU32(data_ + pos_);
-  pos_ += 4;
   return true;
 }
 

@@ -12,7 +12,8 @@ Encoder::Encoder(Arena& scratch, std::string* out, const EncodeOptions& options)
       amf0_objects_(scratch),
       strings_(scratch),
       objects_(scratch),
-      traits_(scratch) {
+      traits_(scratch),
+      traits_by_node_(scratch) {
   if (options_.max_depth > kMaxDepthCap) options_.max_depth = kMaxDepthCap;
 }
 
@@ -21,6 +22,7 @@ void Encoder::BeginMessage() {
   strings_.Clear();
   objects_.Clear();
   traits_.Clear();
+  traits_by_node_.Clear();
 }
 
 bool Encoder::Fail(Code code, const char* reason) {

@@ -47,7 +47,7 @@ bool ExternalClassFor(std::string_view name, ExternalClass* out) {
 // U29: up to three bytes of 7 bits with a continuation bit, then one byte of
 // 8 bits. Non-minimal forms are accepted (the specification does not forbid
 // them) and re-encode minimally.
-bool Decoder::ReadU29(uint32_t* v) {
+bool Decoder::ReadU29Slow(uint32_t* v) {
   uint32_t result = 0;
   for (int i = 0; i < 3; ++i) {
     uint8_t b;

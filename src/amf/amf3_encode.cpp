@@ -23,22 +23,30 @@ bool FitsInteger(double d, int32_t* i) {
 }  // namespace
 
 bool Encoder::PutU29(uint32_t v) {
-  if (v > kMaxU29) return Fail(Code::kTooLarge, "value does not fit in U29");
   if (v < 0x80) {
     PutU8(static_cast<uint8_t>(v));
-  } else if (v < 0x4000) {
-    PutU8(static_cast<uint8_t>((v >> 7) | 0x80));
-    PutU8(static_cast<uint8_t>(v & 0x7F));
-  } else if (v < 0x200000) {
-    PutU8(static_cast<uint8_t>((v >> 14) | 0x80));
-    PutU8(static_cast<uint8_t>(((v >> 7) & 0x7F) | 0x80));
-    PutU8(static_cast<uint8_t>(v & 0x7F));
-  } else {
-    PutU8(static_cast<uint8_t>((v >> 22) | 0x80));
-    PutU8(static_cast<uint8_t>(((v >> 15) & 0x7F) | 0x80));
-    PutU8(static_cast<uint8_t>(((v >> 8) & 0x7F) | 0x80));
-    PutU8(static_cast<uint8_t>(v & 0xFF));
+    return true;
   }
+  if (v > kMaxU29) return Fail(Code::kTooLarge, "value does not fit in U29");
+  char b[4];
+  size_t n;
+  if (v < 0x4000) {
+    b[0] = static_cast<char>((v >> 7) | 0x80);
+    b[1] = static_cast<char>(v & 0x7F);
+    n = 2;
+  } else if (v < 0x200000) {
+    b[0] = static_cast<char>((v >> 14) | 0x80);
+    b[1] = static_cast<char>(((v >> 7) & 0x7F) | 0x80);
+    b[2] = static_cast<char>(v & 0x7F);
+    n = 3;
+  } else {
+    b[0] = static_cast<char>((v >> 22) | 0x80);
+    b[1] = static_cast<char>(((v >> 15) & 0x7F) | 0x80);
+    b[2] = static_cast<char>(((v >> 8) & 0x7F) | 0x80);
+    b[3] = static_cast<char>(v & 0xFF);
+    n = 4;
+  }
+  out_->append(b, n);
   return true;
 }
 
@@ -52,16 +60,16 @@ bool Encoder::PutString3(std::string_view s) {
     PutU8(0x01);
     return true;
   }
-  uint32_t index = strings_.Find(s);
+  if (s.size() > kMaxInline) return Fail(Code::kTooLarge, "length does not fit in U29");
+  uint32_t index = strings_.FindOrInsert(s);
   if (index != strings_.kNotFound) return PutU29(index << 1);
-  if (!PutInline3(s.size())) return false;
-  strings_.Insert(s);
+  PutU29(static_cast<uint32_t>(s.size() << 1 | 1));
   out_->append(s);
   return true;
 }
 
 void Encoder::ObjectReference3(const void* node, bool* written) {
-  uint32_t index = objects_.Find(node);
+  uint32_t index = objects_.FindOrInsert(node);
   if (index != objects_.kNotFound) {
     // Object table indices stay below max U29 >> 1: every entry took at
     // least one output byte, and outputs that large fail elsewhere first.
@@ -69,7 +77,6 @@ void Encoder::ObjectReference3(const void* node, bool* written) {
     *written = true;
     return;
   }
-  objects_.Insert(node);
   *written = false;
 }
 
@@ -83,7 +90,13 @@ bool Encoder::WriteObject3(const Object& obj, const void* node, uint32_t depth) 
   ObjectReference3(node, &written);
   if (written) return true;
   const Traits& t = *obj.traits;
-  uint32_t index = traits_.Find(&t);
+  // The same Traits node is usually shared by many objects: look it up by
+  // address first, by content (hashing every name) only on a miss.
+  uint32_t index = traits_by_node_.Find(&t);
+  if (index == traits_by_node_.kNotFound) {
+    index = traits_.Find(&t);
+    if (index != traits_.kNotFound) traits_by_node_.InsertAt(&t, index);
+  }
   if (index != traits_.kNotFound) {
     if (!PutU29(index << 2 | 1)) return false;
   } else {
@@ -95,6 +108,7 @@ bool Encoder::WriteObject3(const Object& obj, const void* node, uint32_t depth) 
       if (name.empty()) return Fail(Code::kInvalidArgument, "empty member name");
       if (!PutString3(name)) return false;
     }
+    traits_by_node_.InsertAt(&t, traits_.size());
     traits_.Insert(&t);
   }
   if (t.externalizable) {

@@ -31,6 +31,21 @@
 
 namespace amfgate::amf {
 
+inline uint16_t LoadU16(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return static_cast<uint16_t>((b[0] << 8) | b[1]);
+}
+inline uint32_t LoadU32(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+}
+inline double LoadDouble(const char* p) {
+  uint64_t bits = (uint64_t{LoadU32(p)} << 32) | LoadU32(p + 4);
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
 class Decoder {
  public:
   Decoder(std::string_view input, Arena& arena, const DecodeLimits& limits);
@@ -44,10 +59,24 @@ class Decoder {
   bool ReadAmf0(Value* out, uint32_t depth);
   bool ReadAmf3(Value* out, uint32_t depth);
 
-  // Envelope primitives.
-  bool ReadU8(uint8_t* v);
-  bool ReadU16(uint16_t* v);
-  bool ReadU32(uint32_t* v);
+  // Envelope primitives; inline because every value starts with them.
+  bool ReadU8(uint8_t* v) {
+    if (!Need(1)) return false;
+    *v = static_cast<uint8_t>(data_[pos_++]);
+    return true;
+  }
+  bool ReadU16(uint16_t* v) {
+    if (!Need(2)) return false;
+    *v = LoadU16(data_ + pos_);
+    pos_ += 2;
+    return true;
+  }
+  bool ReadU32(uint32_t* v) {
+    if (!Need(4)) return false;
+    *v = LoadU32(data_ + pos_);
+    pos_ += 4;
+    return true;
+  }
   // AMF0 UTF-8: U16 length, then that many bytes of valid UTF-8.
   bool ReadUtf8(std::string_view* s);
   // Fails with kAgain/kTooLarge unless `count` elements of at least
@@ -65,8 +94,11 @@ class Decoder {
   const DecodeLimits& limits() const { return limits_; }
 
  private:
-  bool Need(size_t n);
-  bool CountNode();
+  bool Need(size_t n) { return (!failed_ && n <= size_ - pos_) || NeedSlow(n); }
+  bool NeedSlow(size_t n);
+  bool CountNode() {
+    return ++nodes_ <= limits_.max_nodes || Fail(Code::kTooLarge, "too many values");
+  }
   bool EnterContainer(uint32_t depth);
 
   // AMF0 pieces (amf0_decode.cpp).
@@ -74,7 +106,14 @@ class Decoder {
   bool AddAmf0Ref(Value v);
 
   // AMF3 pieces (amf3_decode.cpp).
-  bool ReadU29(uint32_t* v);
+  bool ReadU29(uint32_t* v) {
+    if (!failed_ && pos_ < size_ && (data_[pos_] & 0x80) == 0) {
+      *v = static_cast<uint8_t>(data_[pos_++]);
+      return true;
+    }
+    return ReadU29Slow(v);
+  }
+  bool ReadU29Slow(uint32_t* v);
   bool ReadString3(std::string_view* s);
   bool AddObject3(Value v);
   bool ObjectRef3(uint32_t index, Type type, Value* out);
@@ -106,20 +145,5 @@ class Decoder {
   // copies its own out when it completes.
   ArenaVector<Member> member_stack_;
 };
-
-inline uint16_t LoadU16(const char* p) {
-  const auto* b = reinterpret_cast<const unsigned char*>(p);
-  return static_cast<uint16_t>((b[0] << 8) | b[1]);
-}
-inline uint32_t LoadU32(const char* p) {
-  const auto* b = reinterpret_cast<const unsigned char*>(p);
-  return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
-}
-inline double LoadDouble(const char* p) {
-  uint64_t bits = (uint64_t{LoadU32(p)} << 32) | LoadU32(p + 4);
-  double d;
-  std::memcpy(&d, &bits, sizeof d);
-  return d;
-}
 
 }  // namespace amfgate::amf

@@ -85,6 +85,7 @@ class Encoder {
   RefTable<std::string_view, StringKeyOps> strings_;
   RefTable<const void*, NodeKeyOps> objects_;
   RefTable<const Traits*, TraitsKeyOps> traits_;
+  RefTable<const void*, NodeKeyOps> traits_by_node_;  // cache: Traits node -> traits_ index
 };
 
 }  // namespace amfgate::amf

@@ -45,10 +45,27 @@ class RefTable {
     }
   }
 
-  // Adds `key` with the next index (the table's size before the call).
-  void Insert(const Key& key) {
+  // The index of `key` if present; otherwise adds it with the next index and
+  // returns kNotFound. One probe sequence instead of Find + Insert.
+  uint32_t FindOrInsert(const Key& key) {
     if (2 * (size_ + 1) > capacity_) Grow();
-    Place(Slot{KeyOps::Hash(key), key, size_, true});
+    uint64_t h = KeyOps::Hash(key);
+    uint32_t i = static_cast<uint32_t>(h) & (capacity_ - 1);
+    for (; slots_[i].used; i = (i + 1) & (capacity_ - 1)) {
+      if (slots_[i].hash == h && KeyOps::Equal(slots_[i].key, key)) return slots_[i].index;
+    }
+    slots_[i] = Slot{h, key, size_++, true};
+    return kNotFound;
+  }
+
+  // Adds `key` with the next index (the table's size before the call).
+  void Insert(const Key& key) { InsertAt(key, size_); }
+
+  // Adds `key` with a given index: for a cache that maps to another table's
+  // indices (size() then counts entries, not indices).
+  void InsertAt(const Key& key, uint32_t index) {
+    if (2 * (size_ + 1) > capacity_) Grow();
+    Place(Slot{KeyOps::Hash(key), key, index, true});
     ++size_;
   }
 

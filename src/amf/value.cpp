@@ -43,43 +43,6 @@ std::string_view ExternalClassName(ExternalClass c) {
   return "";
 }
 
-Value Value::Boolean(bool b, Format f) {
-  Value v(Type::kBoolean, f);
-  v.u_.b = b;
-  return v;
-}
-
-Value Value::Integer(int32_t i, Format f) {
-  Value v(Type::kInteger, f);
-  v.u_.i = i;
-  return v;
-}
-
-Value Value::Number(double d, Format f) {
-  Value v(Type::kDouble, f);
-  v.u_.d = d;
-  return v;
-}
-
-Value Value::Double(double d, Format f) {
-  Value v = Number(d, f);
-  v.flags_ |= kFlagExactDouble;
-  return v;
-}
-
-Value Value::String(std::string_view s, Format f) {
-  Value v(Type::kString, f);
-  v.u_.s = s.data();
-  v.size_ = static_cast<uint32_t>(s.size());
-  return v;
-}
-
-Value Value::LongString(std::string_view s) {
-  Value v = String(s, Format::kAmf0);
-  v.flags_ |= kFlagLongString;
-  return v;
-}
-
 bool Value::Validate() const {
   if (type_ > Type::kUnsupported) return false;
   if (format_ != Format::kAmf0 && format_ != Format::kAmf3) return false;

@@ -88,18 +88,43 @@ class Value {
   static constexpr Value Undefined(Format f = Format::kAmf0) { return Value(Type::kUndefined, f); }
   static constexpr Value Null(Format f = Format::kAmf0) { return Value(Type::kNull, f); }
   static constexpr Value Unsupported() { return Value(Type::kUnsupported, Format::kAmf0); }
-  static Value Boolean(bool b, Format f = Format::kAmf0);
+  static Value Boolean(bool b, Format f = Format::kAmf0) {
+    Value v(Type::kBoolean, f);
+    v.u_.b = b;
+    return v;
+  }
   // An AMF3 integer (kMinInteger..kMaxInteger); in AMF0 it is written as a
   // number, and outside the range the AMF3 encoder writes a double.
-  static Value Integer(int32_t i, Format f = Format::kAmf3);
+  static Value Integer(int32_t i, Format f = Format::kAmf3) {
+    Value v(Type::kInteger, f);
+    v.u_.i = i;
+    return v;
+  }
   // A number whose AMF3 form the encoder chooses (integer when it can).
-  static Value Number(double d, Format f = Format::kAmf0);
+  static Value Number(double d, Format f = Format::kAmf0) {
+    Value v(Type::kDouble, f);
+    v.u_.d = d;
+    return v;
+  }
   // A double that stays a double (what decoders produce).
-  static Value Double(double d, Format f = Format::kAmf0);
+  static Value Double(double d, Format f = Format::kAmf0) {
+    Value v = Number(d, f);
+    v.flags_ |= kFlagExactDouble;
+    return v;
+  }
   // `s` is not copied; it must outlive the value (see Arena::CopyString).
-  static Value String(std::string_view s, Format f = Format::kAmf0);
+  static Value String(std::string_view s, Format f = Format::kAmf0) {
+    Value v(Type::kString, f);
+    v.u_.s = s.data();
+    v.size_ = static_cast<uint32_t>(s.size());
+    return v;
+  }
   // An AMF0 string written with the long-string marker (0x0C) even if short.
-  static Value LongString(std::string_view s);
+  static Value LongString(std::string_view s) {
+    Value v = String(s, Format::kAmf0);
+    v.flags_ |= kFlagLongString;
+    return v;
+  }
 
   static Value Of(const Object* node, Format f) { return Value(Type::kObject, f, node); }
   static Value Of(const Array* node, Format f) { return Value(Type::kArray, f, node); }
