@@ -75,7 +75,6 @@ ConnectionInfo MakeInfo(const Listener* listener, const sockaddr_storage& peer) 
 
 Connection::Connection(Server::Impl* server, Listener* listener, const sockaddr_storage& peer)
     : server_(server),
-      listener_(listener),
       info_(MakeInfo(listener, peer)),
       session_(server->shared(), listener->router(), &info_) {
   write_req_.data = this;

@@ -95,7 +95,6 @@ class Connection {
   uv_stream_t* stream() { return reinterpret_cast<uv_stream_t*>(&tcp_); }
 
   Server::Impl* server_;
-  Listener* listener_;
   ConnectionInfo info_;
   State state_ = State::kHttp;
   uv_tcp_t tcp_;
