@@ -13,6 +13,7 @@ namespace {
 using json_internal::AsBytes;
 using json_internal::DoubleToJson;
 using json_internal::Hex;
+using json_internal::kAmf0TableEntries;
 using json_internal::MessageTables;
 
 Status DumpError(const std::string& reason) {
@@ -21,6 +22,25 @@ Status DumpError(const std::string& reason) {
 
 // ---------------------------------------------------------------------------
 // Graph -> JSON
+
+// Values the AMF0 encoder always writes after the 0x11 switch: the types
+// AMF0 lacks, and externalizable objects.
+bool HasNoAmf0Form(const Value& v) {
+  switch (v.type()) {
+    case amf::Type::kXml:
+    case amf::Type::kByteArray:
+    case amf::Type::kVectorInt:
+    case amf::Type::kVectorUint:
+    case amf::Type::kVectorDouble:
+    case amf::Type::kVectorObject:
+    case amf::Type::kDictionary:
+      return true;
+    case amf::Type::kObject:
+      return v.AsObject()->traits->externalizable;
+    default:
+      return false;
+  }
+}
 
 class Dumper {
  public:
@@ -52,7 +72,7 @@ class Dumper {
 
   Status Amf0(const Value& v, uint32_t depth, json::Value* out) {
     if (depth > kMaxDepth) return DumpError("nesting too deep");
-    if (v.format() == Format::kAmf3) {
+    if (v.format() == Format::kAmf3 || HasNoAmf0Form(v)) {
       *out = json::Value::Object();
       return Amf3(v, depth, &out->Add("amf3", json::Value()));
     }
@@ -96,7 +116,7 @@ class Dumper {
       out->Add("$ref", json::Value::Int(*i));
       return Status::Ok();
     }
-    t_.amf0_objects.Add(v.node());
+    if (t_.amf0_objects.size() < kAmf0TableEntries) t_.amf0_objects.Add(v.node());
     if (v.type() == amf::Type::kArray) return Amf0Array(*v.AsArray(), depth, out);
     const Object& o = *v.AsObject();
     json::Value members = json::Value::Object();
@@ -120,25 +140,27 @@ class Dumper {
   }
 
   Status Amf0Array(const Array& a, uint32_t depth, json::Value* out) {
-    json::Value dense = json::Value::Array();
-    for (const Value& e : a.dense) {
-      Status s = Amf0(e, depth + 1, &dense.Push({}));
-      if (!s.ok()) return s;
-    }
-    if (!a.ecma) {
-      if (!a.assoc.empty()) return DumpError("a strict array with named members");
-      out->Add("strict_array", std::move(dense));
+    if (!a.ecma && a.assoc.empty()) {
+      json::Value& dense = out->Add("strict_array", json::Value::Array());
+      for (const Value& e : a.dense) {
+        Status s = Amf0(e, depth + 1, &dense.Push({}));
+        if (!s.ok()) return s;
+      }
       return Status::Ok();
     }
-    json::Value members = json::Value::Object();
+    // An ECMA array on the wire: dense elements become members "0", "1", ...
+    // ahead of the named ones; a built array's count is its dense length.
+    json::Value& members = out->Add("ecma_array", json::Value::Object());
+    for (size_t i = 0; i < a.dense.size(); ++i) {
+      Status s = Amf0(a.dense[i], depth + 1, &members.Add(std::to_string(i), {}));
+      if (!s.ok()) return s;
+    }
     for (const Member& m : a.assoc) {
       if (!json::IsValidUtf8(m.name)) return DumpError("a member name is not valid UTF-8");
       Status s = Amf0(m.value, depth + 1, &members.Add(m.name, {}));
       if (!s.ok()) return s;
     }
-    out->Add("ecma_array", std::move(members));
-    if (!dense.items().empty()) out->Add("dense", std::move(dense));
-    out->Add("count", json::Value::Int(a.ecma_count));
+    out->Add("count", json::Value::Int(a.ecma ? a.ecma_count : a.dense.size()));
     return Status::Ok();
   }
 
@@ -275,7 +297,8 @@ class Dumper {
       Status s = Amf3(o.sealed[i], depth + 1, &members.Add(t.sealed_names[i], {}));
       if (!s.ok()) return s;
     }
-    for (const Member& m : o.dynamic) {
+    // The encoder writes dynamic members only for dynamic traits.
+    for (const Member& m : t.dynamic ? o.dynamic : std::span<Member>()) {
       if (m.name.empty()) return DumpError("a dynamic member has an empty name");
       Status s = Amf3Member(m.name, m.value, depth, &members);
       if (!s.ok()) return s;

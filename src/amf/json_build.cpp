@@ -219,7 +219,7 @@ class Builder {
         {"$ref", ""},
         {"object", ""},
         {"typed_object", "class"},
-        {"ecma_array", "count dense"},
+        {"ecma_array", "count"},
         {"strict_array", ""},
         {"date", "timezone"},
         {"xml_doc", ""},
@@ -280,6 +280,10 @@ class Builder {
     return Amf0Object(j, tag, *v, depth, out);
   }
 
+  void RememberAmf0(const Value& v) {
+    if (t_.amf0_values.size() < json_internal::kAmf0TableEntries) t_.amf0_values.push_back(v);
+  }
+
   Status Amf0Members(const json::Value& j, uint32_t depth, std::vector<Member>* members) {
     if (!j.is(JType::kObject)) return ErrorAt(j, "expected an object of members");
     for (const json::Member& m : j.members()) {
@@ -305,8 +309,7 @@ class Builder {
       o->traits = t;
     }
     *out = Value::Of(static_cast<const Object*>(o), Format::kAmf0);
-    t_.amf0_objects.Add(o);
-    t_.amf0_values.push_back(*out);
+    RememberAmf0(*out);
     std::vector<Member> members;
     Status s = Amf0Members(v, depth, &members);
     if (!s.ok()) return s;
@@ -318,31 +321,28 @@ class Builder {
                    Value* out) {
     Array* a = arena_.New<Array>();
     *out = Value::Of(static_cast<const Array*>(a), Format::kAmf0);
-    t_.amf0_objects.Add(a);
-    t_.amf0_values.push_back(*out);
-    const json::Value* dense = tag == "strict_array" ? &v : j.Find("dense");
-    std::vector<Value> elements;
-    if (tag == "ecma_array") {
-      a->ecma = true;
-      std::vector<Member> members;
-      Status s = Amf0Members(v, depth, &members);
-      if (!s.ok()) return s;
-      a->assoc = arena_.CopySpan<Member>(members);
-      a->ecma_count = static_cast<uint32_t>(members.size());
-      if (const json::Value* count = j.Find("count")) {
-        int64_t n;
-        if (!ParseInteger(*count, 0, UINT32_MAX, &n))
-          return ErrorAt(*count, "expected a 32-bit count");
-        a->ecma_count = static_cast<uint32_t>(n);
-      }
-    }
-    if (dense != nullptr) {
-      if (!dense->is(JType::kArray)) return ErrorAt(*dense, "expected an array");
-      for (const json::Value& e : dense->items()) {
+    RememberAmf0(*out);
+    if (tag == "strict_array") {
+      if (!v.is(JType::kArray)) return ErrorAt(v, "expected an array");
+      std::vector<Value> elements;
+      for (const json::Value& e : v.items()) {
         Status s = Amf0(e, depth + 1, &elements.emplace_back());
         if (!s.ok()) return s;
       }
       a->dense = arena_.CopySpan<Value>(elements);
+      return Status::Ok();
+    }
+    a->ecma = true;
+    std::vector<Member> members;
+    Status s = Amf0Members(v, depth, &members);
+    if (!s.ok()) return s;
+    a->assoc = arena_.CopySpan<Member>(members);
+    a->ecma_count = static_cast<uint32_t>(members.size());
+    if (const json::Value* count = j.Find("count")) {
+      int64_t n;
+      if (!ParseInteger(*count, 0, UINT32_MAX, &n))
+        return ErrorAt(*count, "expected a 32-bit count");
+      a->ecma_count = static_cast<uint32_t>(n);
     }
     return Status::Ok();
   }

@@ -73,6 +73,10 @@ class RefTable {
   std::vector<K> entries_;
 };
 
+// AMF0 references are U16 indices: the encoder stops adding entries there
+// (later nodes are written inline, never referenced).
+constexpr size_t kAmf0TableEntries = 0x10000;
+
 // The tables of one message: AMF0 objects, and the AMF3 tables shared by the
 // values switched to AMF3 inside it.
 struct MessageTables {

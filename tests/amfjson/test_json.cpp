@@ -212,6 +212,29 @@ TEST_CASE("a built value dumps as what its encoder writes") {
   CHECK(Encode(json::Serialize(out)) == direct);
 }
 
+TEST_CASE("built AMF0 values dump as the AMF0 encoder writes them") {
+  Arena arena;
+  // A ByteArray has no AMF0 form: the encoder switches to AMF3 for it.
+  amf::Value blob = amf::MakeBlob(arena, amf::Type::kByteArray, "ab", amf::Format::kAmf0);
+  // An array with named members is an ECMA array; its dense elements become
+  // members "0", "1", ... and its count is the dense length.
+  amf::Value dense[] = {amf::Value::String("x"), amf::Value::Boolean(true)};
+  amf::Member named[] = {{"k", blob}};
+  amf::Array* array = arena.New<amf::Array>();
+  array->dense = arena.CopySpan<amf::Value>(dense);
+  array->assoc = arena.CopySpan<amf::Member>(named);
+  amf::Value v = amf::Value::Of(static_cast<const amf::Array*>(array), amf::Format::kAmf0);
+  json::Value out;
+  REQUIRE(amf::ValueToJson(v, amf::Format::kAmf0, &out).ok());
+  CHECK(
+      json::Serialize(out, false) ==
+      R"({"amf0": {"ecma_array": {"0": "x", "1": true, "k": {"amf3": {"bytearray": "6162"}}}, "count": 2}})");
+  std::string direct;
+  Arena scratch;
+  REQUIRE(amf::EncodeAmf0(v, scratch, &direct).ok());
+  CHECK(Hex(Encode(json::Serialize(out))) == Hex(direct));
+}
+
 namespace {
 
 // A seeded generator of documents in the JSON form. Strings come from a
