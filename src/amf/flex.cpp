@@ -1,6 +1,6 @@
 #include "amf/flex.h"
 
-#include <array>
+#include <cstdint>
 
 namespace amfgate::amf {
 namespace {
@@ -34,6 +34,17 @@ constexpr Failure kBadField{Code::kMalformed, "message field of the wrong type",
 std::string_view ClassOf(const Value& v) {
   const Object* o = v.AsObject();
   return o ? o->traits->class_name : std::string_view();
+}
+
+// CommandMessage.operation arrives as a number; anything that is not an
+// integer in int32 range (NaN, 1e300, 2.5) is a malformed message, and is
+// refused before the conversion (which would be undefined behaviour).
+bool OperationField(double d, int32_t* out) {
+  if (!(d >= INT32_MIN && d <= INT32_MAX)) return false;
+  int32_t op = static_cast<int32_t>(d);
+  if (op != d) return false;
+  *out = op;
+  return true;
 }
 
 // A missing, null or undefined field reads as "" / 0; any other non-string
@@ -108,8 +119,7 @@ bool ReadCommonSmall(Arena& arena, const External& ext, FlexCommon* c,
           ok = bit == 0 ? StringField(&v, correlation_id) : UuidField(arena, v, correlation_id);
         } else if (l == 2 && i == 0 && bit == 0 && operation != nullptr &&
                    ext.cls == ExternalClass::kCommandMessageSmall) {
-          if (!v.is_number()) return false;
-          *operation = static_cast<int32_t>(v.AsNumber());
+          if (!v.is_number() || !OperationField(v.AsNumber(), operation)) return false;
         }
         if (!ok) return false;
       }
@@ -227,10 +237,9 @@ Result<CommandMessage> DecodeCommandMessage(const Value& value, Arena& arena) {
     const Object& o = *value.AsObject();
     double op = m.operation;
     if (!ReadCommonFull(o, &m.common) || !StringField(o.Find("correlationId"), &m.correlation_id) ||
-        !NumberField(o.Find("operation"), &op)) {
+        !NumberField(o.Find("operation"), &op) || !OperationField(op, &m.operation)) {
       return kBadField;
     }
-    m.operation = static_cast<int32_t>(op);
     return m;
   }
   if (cls != kCommandMessageSmallClass) return kWrongClass;

@@ -321,6 +321,8 @@ struct Dictionary {
 Value MakeObject(Arena& arena, std::span<const Member> members, Format f);
 // A typed object: AMF0 typed object (class name + members) or an AMF3 object
 // with sealed members `names`/`values` (same length) and no dynamic ones.
+// `values` is copied; `class_name` and `names` are not (static arrays, or
+// copy them into the arena first).
 Value MakeTypedObject(Arena& arena, std::string_view class_name,
                       std::span<const std::string_view> names, std::span<const Value> values,
                       Format f);

@@ -181,6 +181,17 @@ TEST_CASE("CommandMessage full and small forms encode and decode the operation")
   }
 }
 
+TEST_CASE("a CommandMessage operation that is not an int32 is malformed") {
+  Arena arena;
+  for (const char* op : {"05 7F F8 00 00 00 00 00 00", "05 7E 37 E4 3C 88 00 75 9C", "05 40 04 00 00 00 00 00 00"}) {
+    CAPTURE(op);  // NaN, 1e300, 2.5
+    std::string full = Hex("0A 13") + Utf8Vr("flex.messaging.messages.CommandMessage") + Utf8Vr("operation") + Hex(op);
+    CHECK(DecodeCommandMessage(RoundTrip3(arena, full), arena).code() == Code::kMalformed);
+    std::string small = Hex("0A 07") + Utf8Vr("DSC") + Hex("00 00 01") + Hex(op);
+    CHECK(DecodeCommandMessage(RoundTrip3(arena, small), arena).code() == Code::kMalformed);
+  }
+}
+
 TEST_CASE("login credentials must be base64 of user:password") {
   Arena arena;
   CommandMessage c;
