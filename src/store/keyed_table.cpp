@@ -1,7 +1,5 @@
 #include "store/keyed_table.h"
 
-#include <sys/mman.h>
-
 namespace amfgate {
 namespace {
 
@@ -19,12 +17,12 @@ bool KeyedTable::Reserve() {
   while (old_.slots != nullptr) Migrate();
   const uint64_t bigger = capacity == 0 ? kInitialCapacity : capacity * 2;
   if (bigger > kMaxCapacity) return false;
-  const size_t bytes = bigger * sizeof(Slot);
-  void* mapped = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (mapped == MAP_FAILED) return false;
+  MappedRegion memory = MappedRegion::Map(bigger * sizeof(Slot));
+  if (!memory) return false;
   old_ = std::move(current_);
   current_ = Table{};
-  current_.slots = std::unique_ptr<Slot, Unmapper>(static_cast<Slot*>(mapped), Unmapper{bytes});
+  current_.slots = static_cast<Slot*>(memory.data());
+  current_.memory = std::move(memory);
   current_.mask = static_cast<uint32_t>(bigger - 1);
   drained_ = 0;
   if (old_.slots == nullptr || old_.size == 0) {
@@ -33,10 +31,8 @@ bool KeyedTable::Reserve() {
   return true;
 }
 
-void KeyedTable::Unmapper::operator()(Slot* p) const { munmap(p, bytes); }
-
 void KeyedTable::Place(Table& table, Slot slot) {
-  Slot* slots = table.slots.get();
+  Slot* slots = table.slots;
   uint32_t i = slot.tag & table.mask;
   while (slots[i].ref != 0) i = (i + 1) & table.mask;
   slots[i] = slot;
@@ -44,7 +40,7 @@ void KeyedTable::Place(Table& table, Slot slot) {
 }
 
 void KeyedTable::EraseAt(Table& table, uint32_t hole) {
-  Slot* slots = table.slots.get();
+  Slot* slots = table.slots;
   const uint32_t mask = table.mask;
   // Backward shift (Knuth 6.4, Algorithm R): pull later entries of the run
   // into the hole when the hole lies between their home and where they sit,
@@ -62,7 +58,7 @@ void KeyedTable::EraseAt(Table& table, uint32_t hole) {
 
 uint32_t KeyedTable::Locate(const Table& table, uint32_t tag, uint32_t ref) {
   if (table.slots == nullptr) return kNone;
-  const Slot* slots = table.slots.get();
+  const Slot* slots = table.slots;
   for (uint32_t i = tag & table.mask;; i = (i + 1) & table.mask) {
     if (slots[i].ref == ref) return i;
     if (slots[i].ref == 0) return kNone;
@@ -76,7 +72,7 @@ uint32_t KeyedTable::Locate(const Table& table, uint32_t tag, uint32_t ref) {
 // on).
 void KeyedTable::Migrate() {
   for (uint32_t step = 0; step < kMigrateSteps && old_.slots != nullptr; ++step) {
-    Slot& slot = old_.slots.get()[drained_];
+    Slot& slot = old_.slots[drained_];
     if (slot.ref != 0) {
       const Slot moving = slot;
       EraseAt(old_, drained_);

@@ -16,9 +16,10 @@
 // then the old; each stays a valid linear-probing table throughout (entries
 // leave the old one by a proper backward-shift erase). So every operation is
 // O(1) expected with a small constant bound on extra work, and a million
-// entries never cost a stall. Each table is its own anonymous mapping, so a
-// fresh table costs RSS only as its pages are touched, and the old table goes
-// back to the system once drained. The table never shrinks.
+// entries never cost a stall. Each table is its own anonymous mapping
+// (MappedRegion), so a fresh table costs RSS only as its pages are touched,
+// and the old table goes back to the system once drained. The table never
+// shrinks.
 //
 // Keys are keyed hashes (XXH3 under a per-process secret): an attacker cannot
 // choose inputs that pile into one probe run.
@@ -26,7 +27,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <utility>
+
+#include "store/mapped_region.h"
 
 namespace amfgate {
 
@@ -69,7 +72,7 @@ class KeyedTable {
     if (!ValidateIn(current_, hash_of)) return false;
     if (old_.slots == nullptr) return true;
     for (uint32_t i = 0; i < drained_; ++i) {
-      if (old_.slots.get()[i].ref != 0) return false;
+      if (old_.slots[i].ref != 0) return false;
     }
     return ValidateIn(old_, hash_of);
   }
@@ -79,15 +82,11 @@ class KeyedTable {
     uint32_t tag;
     uint32_t ref;
   };
-  // Slots live in their own anonymous mapping: zero pages until touched, and
-  // returned to the system when the table is dropped (malloc could keep a
-  // freed table in its heap, where it would still count in RSS).
-  struct Unmapper {
-    size_t bytes;  // no initializer: it would make Table not default-constructible here
-    void operator()(Slot* p) const;
-  };
+  // Slots live in their own mapping (mapped_region.h): zero pages until
+  // touched, huge pages when large, and returned to the system when dropped.
   struct Table {
-    std::unique_ptr<Slot, Unmapper> slots;
+    MappedRegion memory;
+    Slot* slots = nullptr;
     uint32_t mask = 0;
     uint32_t size = 0;
   };
@@ -98,7 +97,7 @@ class KeyedTable {
   static uint32_t FindIn(const Table& table, uint64_t hash, HashOf& hash_of) {
     if (table.slots == nullptr) return kNone;
     const uint32_t tag = Tag(hash);
-    const Slot* slots = table.slots.get();
+    const Slot* slots = table.slots;
     for (uint32_t i = tag & table.mask;; i = (i + 1) & table.mask) {
       if (slots[i].ref == 0) return kNone;
       if (slots[i].tag == tag && hash_of(slots[i].ref - 1) == hash) return slots[i].ref - 1;
@@ -108,7 +107,7 @@ class KeyedTable {
   template <typename HashOf>
   static bool ValidateIn(const Table& table, HashOf& hash_of) {
     if (table.slots == nullptr) return table.size == 0;
-    const Slot* slots = table.slots.get();
+    const Slot* slots = table.slots;
     uint32_t count = 0;
     for (uint32_t i = 0; i <= table.mask; ++i) {
       if (slots[i].ref == 0) continue;

@@ -185,6 +185,10 @@ Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, u
     absolute = EarlierTick(absolute, sessions_[parent].absolute_deadline);
   }
   const uint32_t index = sessions_.Allocate();
+  if (index == kNoRecord) {
+    Wipe(*token);
+    return Failure{Code::kInternal, "out of memory", 0};
+  }
   SessionRecord& record = sessions_[index];
   record.selector_hash = hash;
   record.digest = keys_.Digest(token->secret());
@@ -316,6 +320,10 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   if (!token.ok()) return token.failure();
 
   const uint32_t index = aliases_.Allocate();
+  if (index == kNoRecord) {
+    Wipe(*token);
+    return Failure{Code::kInternal, "out of memory", 0};
+  }
   AliasRecord& alias = aliases_[index];
   alias.selector_hash = hash;
   alias.digest = keys_.Digest(token->secret());

@@ -1,34 +1,46 @@
-// SlabPool<T>: records addressed by 32-bit indices, stored in slabs of 4096.
+// SlabPool<T>: records addressed by 32-bit indices, stored in slabs of 2^18
+// records (16 MB of 64-byte records, a whole number of huge pages for any
+// record size that is a multiple of 8: see mapped_region.h).
 //
 // Why indices: the store links records to each other (families, wheel lists,
 // table slots) with 32-bit indices instead of 64-bit pointers, which is what
-// keeps a session record at one cache line. A slab never moves once
-// allocated, so a reference stays valid until its record is freed.
+// keeps a session record at one cache line. A slab never moves once mapped,
+// so a reference stays valid until its record is freed.
 //
 // Allocation takes a record from the free list (the most recently freed
 // first, while its cache line is likely warm) or, when the list is empty,
-// the next never-used index; a new slab is allocated only when that index
-// starts one. So the store allocates while it grows to a new high-water mark
-// and never in steady state. Slabs are not returned to the system: the peak
-// is what the caps allow anyway.
+// the next never-used index, constructed in place; a new slab is mapped only
+// when that index starts one. A slab's pages are touched (and cost RSS) only
+// as records are first used, so a large slab costs address space, not memory.
+// The pool allocates while it grows to a new high-water mark and never in
+// steady state, and a failure to map a slab is returned as kNone, not thrown.
+// Slabs are not returned to the system: the peak is what the caps allow
+// anyway.
 //
 // The free list is threaded through the records themselves: T provides
-// `uint32_t& FreeLink()` (and a const reader), a field it does not use while free. The pool does
-// not know whether a given record is live; the owner marks that in T.
+// `uint32_t& FreeLink()` (and a const reader), a field it does not use while
+// free. The pool does not know whether a given record is live; the owner
+// marks that in T.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <new>
+#include <type_traits>
+#include <utility>
 #include <vector>
+
+#include "store/mapped_region.h"
 
 namespace amfgate {
 
 template <typename T>
 class SlabPool {
+  static_assert(std::is_trivially_destructible_v<T>, "slabs are unmapped without destructors");
+
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFF;
-  static constexpr unsigned kSlabBits = 12;
+  static constexpr unsigned kSlabBits = 18;
   static constexpr uint32_t kSlabSize = 1u << kSlabBits;
 
   SlabPool() = default;
@@ -37,17 +49,24 @@ class SlabPool {
 
   // Returns the index of a record as it was freed (or value-initialized, if
   // never used): the owner sets every field it relies on, and may keep a
-  // field across reuse on purpose (the store's generation counters).
+  // field across reuse on purpose (the store's generation counters). kNone
+  // if a new slab was needed and could not be mapped.
   uint32_t Allocate() {
-    uint32_t index;
     if (free_head_ != kNone) {
-      index = free_head_;
+      const uint32_t index = free_head_;
       free_head_ = (*this)[index].FreeLink();
       --free_count_;
-    } else {
-      index = high_water_++;
-      if ((index & (kSlabSize - 1)) == 0) slabs_.push_back(std::make_unique<T[]>(kSlabSize));
+      return index;
     }
+    if (high_water_ == kNone) return kNone;
+    if ((high_water_ & (kSlabSize - 1)) == 0) {
+      MappedRegion memory = MappedRegion::Map(size_t{kSlabSize} * sizeof(T));
+      if (!memory) return kNone;
+      slabs_.push_back(static_cast<T*>(memory.data()));
+      regions_.push_back(std::move(memory));
+    }
+    const uint32_t index = high_water_++;
+    new (&(*this)[index]) T();
     return index;
   }
 
@@ -66,7 +85,7 @@ class SlabPool {
   // Every index below high_water() has been handed out at least once.
   uint32_t high_water() const { return high_water_; }
   uint32_t live() const { return high_water_ - free_count_; }
-  size_t bytes() const { return slabs_.size() * kSlabSize * sizeof(T); }
+  size_t bytes() const { return regions_.size() * size_t{kSlabSize} * sizeof(T); }
 
   // The free list holds exactly free_count_ distinct indices below the
   // high-water mark. `is_free(index)` is the owner's own view of a record.
@@ -83,7 +102,8 @@ class SlabPool {
   }
 
  private:
-  std::vector<std::unique_ptr<T[]>> slabs_;
+  std::vector<T*> slabs_;  // slabs_[i] is the start of regions_[i]
+  std::vector<MappedRegion> regions_;
   uint32_t high_water_ = 0;
   uint32_t free_head_ = kNone;
   uint32_t free_count_ = 0;
