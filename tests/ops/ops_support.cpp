@@ -335,7 +335,21 @@ std::string Shell(const std::string& command, bool* ok) {
   return out;
 }
 
+bool EnsureClientTools() {
+  static const bool present = [] {
+    bool ok = false;
+    Shell("command -v curl && command -v openssl", &ok);
+    if (ok) return true;
+    const char* sudo = geteuid() == 0 ? "" : "sudo ";
+    Shell(std::string(sudo) + "env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl openssl >/dev/null 2>&1");
+    Shell("command -v curl && command -v openssl", &ok);
+    return ok;
+  }();
+  return present;
+}
+
 std::string ServedFingerprint(int port) {
+  EnsureClientTools();
   std::string out = Shell("timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
                           " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null");
   size_t eq = out.find('=');
@@ -346,6 +360,7 @@ std::string ServedFingerprint(int port) {
 }
 
 bool MakeCertificate(const std::string& cert, const std::string& key, const std::string& cn) {
+  EnsureClientTools();
   bool ok = false;
   Shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" + key + "' -out '" +
             cert + "' -days 2 -subj /CN=" + cn + " >/dev/null 2>&1",

@@ -84,6 +84,9 @@ int StatusOf(const std::string& response);
 std::string HeaderOf(const std::string& response, const std::string& name);  // first value, "" if none
 std::string BodyOf(const std::string& response);
 
+// Makes sure curl and openssl are installed (test-only tools; installed from
+// Debian with apt-get on a machine that lacks them). True when both exist.
+bool EnsureClientTools();
 // Runs a shell command, returns its stdout (and whether it exited 0).
 std::string Shell(const std::string& command, bool* ok = nullptr);
 // SHA-256 fingerprint ("AB:CD:...") of the certificate served on 127.0.0.1:port.

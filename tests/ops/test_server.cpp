@@ -97,6 +97,7 @@ TEST_CASE("static files over real sockets: types, HEAD, ETag/304, no escape") {
     CHECK_MESSAGE(e.find("SECRET") == std::string::npos, std::string(path));
   }
 
+  REQUIRE(EnsureClientTools());
   bool ok = false;
   std::string curl = Shell("curl -sk --max-time 10 -o /dev/null -w '%{http_code} %{content_type}' https://127.0.0.1:" +
                                std::to_string(tls) + "/movie.swf",
