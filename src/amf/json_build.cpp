@@ -640,6 +640,7 @@ class Builder {
         if (!s.ok()) return s;
       }
     }
+    if (!e->Validate()) return ErrorAt(v, "the flag bits do not announce these values");
     return Status::Ok();
   }
 

@@ -9,6 +9,7 @@
 
 #include "amf/codec.h"
 #include "amf/compare.h"
+#include "amf/flex.h"
 #include "amf/json.h"
 #include "amf/packet.h"
 
@@ -233,6 +234,29 @@ TEST_CASE("built AMF0 values dump as the AMF0 encoder writes them") {
   Arena scratch;
   REQUIRE(amf::EncodeAmf0(v, scratch, &direct).ok());
   CHECK(Hex(Encode(json::Serialize(out))) == Hex(direct));
+}
+
+TEST_CASE("Flex small messages (DSK) dump as levels of flags and values and encode back") {
+  Arena arena;
+  amf::AcknowledgeMessage ack;
+  ack.common.message_id = "8D3A1B2C-0000-4000-8000-00000000AAAA";
+  ack.common.client_id = "8D3A1B2C-0000-4000-8000-00000000BBBB";
+  ack.common.timestamp = 1700000000000.0;
+  ack.common.body = amf::Value::String("alice", amf::Format::kAmf3);
+  ack.correlation_id = "8D3A1B2C-0000-4000-8000-00000000CCCC";
+  amf::Value small = amf::EncodeAcknowledgeMessage(arena, ack, amf::FlexForm::kSmall);
+  std::string bytes;
+  Arena scratch;
+  REQUIRE(amf::EncodeAmf3(small, scratch, &bytes).ok());
+  std::string text = Dump(bytes, JsonDocumentKind::kAmf3Value);
+  CHECK(text.find(R"("class": "DSK", "externalizable": true, "levels": [{"flags": ")") !=
+        std::string::npos);
+  CHECK(Hex(Encode(text)) == Hex(bytes));
+  // Flags that announce more values than given are refused with a place.
+  CHECK(EncodeError(R"({"amf3": {"class": "DSK", "externalizable": true, "levels": )"
+                    R"([{"flags": "01", "values": []}, {"flags": "00", "values": []}, )"
+                    R"({"flags": "00", "values": []}]}})") ==
+        "line 1, column 61: the flag bits do not announce these values");
 }
 
 namespace {
