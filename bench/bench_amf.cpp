@@ -9,13 +9,14 @@
 // make the clock's resolution irrelevant), with the spread (min..max)
 // printed beside it. Time is the thread's CPU time (CLOCK_THREAD_CPUTIME_ID):
 // the build machine is shared, and wall time would count the periods this
-// thread spent waiting for a core; wall-clock medians are printed too. The result of every iteration is checked, so a build
-// that skipped the work could not win. Prints a table, then `BENCH` lines.
+// thread spent waiting for a core; wall-clock medians are printed too. The result of every
+// iteration is checked, so a build that skipped the work could not win. Prints a table, then
+// `BENCH` lines.
 #include <algorithm>
-#include <ctime>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -76,7 +77,8 @@ Stats Measure(const std::function<bool()>& op) {
       if (!op()) Broken("timed run");
     }
     per_op.push_back((CpuNowNs() - c0) / batch);
-    wall_per_op.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / batch);
+    wall_per_op.push_back(std::chrono::duration<double, std::nano>(Clock::now() - t0).count() /
+                          batch);
   }
   std::sort(per_op.begin(), per_op.end());
   std::sort(wall_per_op.begin(), wall_per_op.end());
@@ -87,14 +89,16 @@ std::string LoginRequest() {
   const std::string alias = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycAx";
   std::string p("\x00\x00\x00\x00\x00\x01\x00\x11", 8);
   p += "auth.loginByAlias";
-  p += std::string("\x00\x02", 2) + "/1" + std::string("\x00\x00\x00\x33\x0A\x00\x00\x00\x01\x02\x00\x2B", 12);
+  p += std::string("\x00\x02", 2) + "/1" +
+       std::string("\x00\x00\x00\x33\x0A\x00\x00\x00\x01\x02\x00\x2B", 12);
   return p + alias;
 }
 
 // About 4 KiB of AMF3 in the shape a Flex application sends: a page of
 // typed records sharing traits, strings and a few objects.
 Value GraphValue(Arena& arena) {
-  static constexpr std::string_view kItemNames[] = {"id", "name", "price", "tags", "created", "owner"};
+  static constexpr std::string_view kItemNames[] = {"id",   "name",    "price",
+                                                    "tags", "created", "owner"};
   static constexpr std::string_view kTags[] = {"new", "sale", "blue", "red", "large", "small"};
   const Member owner_members[] = {{"user", Value::String("alice", Format::kAmf3)},
                                   {"role", Value::String("admin", Format::kAmf3)}};
@@ -165,8 +169,9 @@ void Row(const char* what, const Stats& s, const char* extra = "") {
 }  // namespace
 
 int main() {
-  std::printf("amf codec benchmark on %s, g++ %s, median thread CPU time of %d runs (min .. max)\n\n",
-              CpuModel().c_str(), __VERSION__, kRuns);
+  std::printf(
+      "amf codec benchmark on %s, g++ %s, median thread CPU time of %d runs (min .. max)\n\n",
+      CpuModel().c_str(), __VERSION__, kRuns);
   Arena arena;
   std::string out;
   out.reserve(16 * 1024);
@@ -176,7 +181,8 @@ int main() {
   Stats login_decode = Measure([&] {
     arena.Reset();
     auto p = DecodePacket(login, arena);
-    return p.ok() && p->bodies.size() == 1 && BodyArguments(p->bodies[0]).at(0).AsString().size() == 43;
+    return p.ok() && p->bodies.size() == 1 &&
+           BodyArguments(p->bodies[0]).at(0).AsString().size() == 43;
   });
   Arena login_arena;
   auto login_packet = DecodePacket(login, login_arena);

@@ -155,9 +155,15 @@ bool Decoder::ReadAmf0(Value* out, uint32_t depth) {
                                    : MakeBlob(*arena_, Type::kXmlDocument, s, Format::kAmf0);
       return true;
     }
-    case kNull: *out = Value::Null(); return true;
-    case kUndefined: *out = Value::Undefined(); return true;
-    case kUnsupported: *out = Value::Unsupported(); return true;
+    case kNull:
+      *out = Value::Null();
+      return true;
+    case kUndefined:
+      *out = Value::Undefined();
+      return true;
+    case kUnsupported:
+      *out = Value::Unsupported();
+      return true;
     case kReference: {
       uint16_t index;
       if (!ReadU16(&index)) return false;
@@ -225,9 +231,12 @@ bool Decoder::ReadAmf0(Value* out, uint32_t depth) {
       return true;
     }
     case kMovieClip:
-    case kRecordSet: return FailAt(Code::kMalformed, "reserved AMF0 marker", at);
-    case kObjectEnd: return FailAt(Code::kMalformed, "object end outside an object", at);
-    default: return FailAt(Code::kMalformed, "unknown AMF0 marker", at);
+    case kRecordSet:
+      return FailAt(Code::kMalformed, "reserved AMF0 marker", at);
+    case kObjectEnd:
+      return FailAt(Code::kMalformed, "object end outside an object", at);
+    default:
+      return FailAt(Code::kMalformed, "unknown AMF0 marker", at);
   }
 }
 

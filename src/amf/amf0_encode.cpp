@@ -151,18 +151,29 @@ bool Encoder::WriteAmf0(const Value& v, uint32_t depth) {
     case Type::kVectorUint:
     case Type::kVectorDouble:
     case Type::kVectorObject:
-    case Type::kDictionary: switch_to_amf3 = true; break;
-    case Type::kObject: switch_to_amf3 |= v.AsObject()->traits->externalizable; break;
-    default: break;
+    case Type::kDictionary:
+      switch_to_amf3 = true;
+      break;
+    case Type::kObject:
+      switch_to_amf3 |= v.AsObject()->traits->externalizable;
+      break;
+    default:
+      break;
   }
   if (switch_to_amf3) {
     PutU8(0x11);
     return WriteAmf3(v, depth);
   }
   switch (v.type()) {
-    case Type::kUndefined: PutU8(0x06); return true;
-    case Type::kNull: PutU8(0x05); return true;
-    case Type::kUnsupported: PutU8(0x0D); return true;
+    case Type::kUndefined:
+      PutU8(0x06);
+      return true;
+    case Type::kNull:
+      PutU8(0x05);
+      return true;
+    case Type::kUnsupported:
+      PutU8(0x0D);
+      return true;
     case Type::kBoolean:
       PutU8(0x01);
       PutU8(v.AsBool() ? 1 : 0);
@@ -199,9 +210,12 @@ bool Encoder::WriteAmf0(const Value& v, uint32_t depth) {
       PutU16(static_cast<uint16_t>(d.timezone));
       return true;
     }
-    case Type::kArray: return WriteAmf0Array(v, depth);
-    case Type::kObject: return WriteAmf0Object(v, depth);
-    default: return Fail(Code::kInternal, "unhandled AMF0 type");
+    case Type::kArray:
+      return WriteAmf0Array(v, depth);
+    case Type::kObject:
+      return WriteAmf0Object(v, depth);
+    default:
+      return Fail(Code::kInternal, "unhandled AMF0 type");
   }
 }
 

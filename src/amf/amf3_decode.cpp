@@ -30,10 +30,10 @@ enum Amf3Marker : uint8_t {
 };
 
 bool ExternalClassFor(std::string_view name, ExternalClass* out) {
-  for (ExternalClass c : {ExternalClass::kArrayCollection, ExternalClass::kObjectProxy,
-                          ExternalClass::kAsyncMessageSmall,
-                          ExternalClass::kAcknowledgeMessageSmall,
-                          ExternalClass::kCommandMessageSmall}) {
+  for (ExternalClass c :
+       {ExternalClass::kArrayCollection, ExternalClass::kObjectProxy,
+        ExternalClass::kAsyncMessageSmall, ExternalClass::kAcknowledgeMessageSmall,
+        ExternalClass::kCommandMessageSmall}) {
     if (ExternalClassName(c) == name) {
       *out = c;
       return true;
@@ -72,7 +72,8 @@ bool Decoder::ReadString3(std::string_view* s) {
   if (!ReadU29(&header)) return false;
   if ((header & 1) == 0) {
     uint32_t index = header >> 1;
-    if (index >= strings_.size()) return FailAt(Code::kMalformed, "string reference out of range", at);
+    if (index >= strings_.size())
+      return FailAt(Code::kMalformed, "string reference out of range", at);
     *s = strings_[index];
     return true;
   }
@@ -82,7 +83,8 @@ bool Decoder::ReadString3(std::string_view* s) {
   if (!IsValidUtf8(view)) return Fail(Code::kMalformed, "invalid UTF-8");
   pos_ += len;
   if (len > 0) {
-    if (strings_.size() >= limits_.max_string_refs) return Fail(Code::kTooLarge, "too many strings");
+    if (strings_.size() >= limits_.max_string_refs)
+      return Fail(Code::kTooLarge, "too many strings");
     strings_.push_back(view);
   }
   *s = view;
@@ -178,7 +180,8 @@ bool Decoder::ReadTraits3(uint32_t header, const Traits** out) {
   size_t at = pos_;
   if ((header & 2) == 0) {
     uint32_t index = header >> 2;
-    if (index >= traits_.size()) return FailAt(Code::kMalformed, "traits reference out of range", at);
+    if (index >= traits_.size())
+      return FailAt(Code::kMalformed, "traits reference out of range", at);
     *out = traits_[index];
     return true;
   }
@@ -190,8 +193,10 @@ bool Decoder::ReadTraits3(uint32_t header, const Traits** out) {
   if (t->externalizable) {
     // Externalizable traits are written as 0x07 exactly: anything else in
     // the header would be lost on re-encoding.
-    if (t->dynamic || sealed != 0) return FailAt(Code::kMalformed, "externalizable traits with members", at);
-    if (t->class_name.empty()) return FailAt(Code::kMalformed, "anonymous externalizable object", at);
+    if (t->dynamic || sealed != 0)
+      return FailAt(Code::kMalformed, "externalizable traits with members", at);
+    if (t->class_name.empty())
+      return FailAt(Code::kMalformed, "anonymous externalizable object", at);
   }
   if (!CheckCount(sealed, 1)) return false;
   std::string_view* names = arena_->AllocateArray<std::string_view>(sealed);
@@ -235,10 +240,15 @@ bool Decoder::ReadExternal3(const Traits& traits, Object* obj, uint32_t depth) {
   obj->external = ext;
   switch (ext->cls) {
     case ExternalClass::kArrayCollection:
-    case ExternalClass::kObjectProxy: return ReadAmf3(&ext->value, depth + 1);
-    case ExternalClass::kAsyncMessageSmall: ext->level_count = 2; break;
+    case ExternalClass::kObjectProxy:
+      return ReadAmf3(&ext->value, depth + 1);
+    case ExternalClass::kAsyncMessageSmall:
+      ext->level_count = 2;
+      break;
     case ExternalClass::kAcknowledgeMessageSmall:
-    case ExternalClass::kCommandMessageSmall: ext->level_count = 3; break;
+    case ExternalClass::kCommandMessageSmall:
+      ext->level_count = 3;
+      break;
   }
   // Each class level (AbstractMessage, AsyncMessage, then Acknowledge- or
   // CommandMessage) writes flag bytes, 0x80 meaning "another byte follows",
@@ -329,10 +339,18 @@ bool Decoder::ReadAmf3(Value* out, uint32_t depth) {
   uint8_t marker;
   if (!ReadU8(&marker) || !CountNode()) return false;
   switch (marker) {
-    case kUndefined: *out = Value::Undefined(Format::kAmf3); return true;
-    case kNull: *out = Value::Null(Format::kAmf3); return true;
-    case kFalse: *out = Value::Boolean(false, Format::kAmf3); return true;
-    case kTrue: *out = Value::Boolean(true, Format::kAmf3); return true;
+    case kUndefined:
+      *out = Value::Undefined(Format::kAmf3);
+      return true;
+    case kNull:
+      *out = Value::Null(Format::kAmf3);
+      return true;
+    case kFalse:
+      *out = Value::Boolean(false, Format::kAmf3);
+      return true;
+    case kTrue:
+      *out = Value::Boolean(true, Format::kAmf3);
+      return true;
     case kInteger: {
       uint32_t u;
       if (!ReadU29(&u)) return false;
@@ -352,20 +370,30 @@ bool Decoder::ReadAmf3(Value* out, uint32_t depth) {
       *out = Value::String(s, Format::kAmf3);
       return true;
     }
-    case kXmlDocument: return ReadBlob3(Type::kXmlDocument, out);
-    case kXml: return ReadBlob3(Type::kXml, out);
-    case kByteArray: return ReadBlob3(Type::kByteArray, out);
-    case kDate: return ReadDate3(out);
-    case kArray: return EnterContainer(depth) && ReadArray3(out, depth);
-    case kObject: return EnterContainer(depth) && ReadObject3(out, depth);
-    case kVectorInt: return EnterContainer(depth) && ReadVector3(Type::kVectorInt, out, depth);
-    case kVectorUint: return EnterContainer(depth) && ReadVector3(Type::kVectorUint, out, depth);
+    case kXmlDocument:
+      return ReadBlob3(Type::kXmlDocument, out);
+    case kXml:
+      return ReadBlob3(Type::kXml, out);
+    case kByteArray:
+      return ReadBlob3(Type::kByteArray, out);
+    case kDate:
+      return ReadDate3(out);
+    case kArray:
+      return EnterContainer(depth) && ReadArray3(out, depth);
+    case kObject:
+      return EnterContainer(depth) && ReadObject3(out, depth);
+    case kVectorInt:
+      return EnterContainer(depth) && ReadVector3(Type::kVectorInt, out, depth);
+    case kVectorUint:
+      return EnterContainer(depth) && ReadVector3(Type::kVectorUint, out, depth);
     case kVectorDouble:
       return EnterContainer(depth) && ReadVector3(Type::kVectorDouble, out, depth);
     case kVectorObject:
       return EnterContainer(depth) && ReadVector3(Type::kVectorObject, out, depth);
-    case kDictionary: return EnterContainer(depth) && ReadDictionary3(out, depth);
-    default: return FailAt(Code::kMalformed, "unknown AMF3 marker", at);
+    case kDictionary:
+      return EnterContainer(depth) && ReadDictionary3(out, depth);
+    default:
+      return FailAt(Code::kMalformed, "unknown AMF3 marker", at);
   }
 }
 

@@ -100,7 +100,8 @@ bool Encoder::WriteObject3(const Object& obj, const void* node, uint32_t depth) 
   if (index != traits_.kNotFound) {
     if (!PutU29(index << 2 | 1)) return false;
   } else {
-    if (t.sealed_names.size() > (kMaxU29 >> 4)) return Fail(Code::kTooLarge, "too many sealed members");
+    if (t.sealed_names.size() > (kMaxU29 >> 4))
+      return Fail(Code::kTooLarge, "too many sealed members");
     uint32_t header = static_cast<uint32_t>(t.sealed_names.size()) << 4 | (t.dynamic ? 8 : 0) |
                       (t.externalizable ? 4 : 0) | 3;
     if (!PutU29(header) || !PutString3(t.class_name)) return false;
@@ -112,7 +113,8 @@ bool Encoder::WriteObject3(const Object& obj, const void* node, uint32_t depth) 
     traits_.Insert(&t);
   }
   if (t.externalizable) {
-    if (obj.external == nullptr) return Fail(Code::kInvalidArgument, "externalizable without payload");
+    if (obj.external == nullptr)
+      return Fail(Code::kInvalidArgument, "externalizable without payload");
     return WriteExternal3(*obj.external, depth);
   }
   if (obj.sealed.size() != t.sealed_names.size()) {
@@ -134,7 +136,8 @@ bool Encoder::WriteObject3(const Object& obj, const void* node, uint32_t depth) 
 
 bool Encoder::WriteExternal3(const External& ext, uint32_t depth) {
   if (ext.level_count == 0) return WriteAmf3(ext.value, depth + 1);
-  if (!ext.Validate()) return Fail(Code::kInvalidArgument, "small message flags do not match values");
+  if (!ext.Validate())
+    return Fail(Code::kInvalidArgument, "small message flags do not match values");
   for (uint8_t l = 0; l < ext.level_count; ++l) {
     const ExternalLevel& level = ext.levels[l];
     out_->append(reinterpret_cast<const char*>(level.flags.data()), level.flags.size());
@@ -193,14 +196,21 @@ bool Encoder::WriteAmf3(const Value& v, uint32_t depth) {
   if (failed_) return false;
   switch (v.type()) {
     case Type::kUndefined:
-    case Type::kUnsupported: PutU8(0x00); return true;
-    case Type::kNull: PutU8(0x01); return true;
-    case Type::kBoolean: PutU8(v.AsBool() ? 0x03 : 0x02); return true;
+    case Type::kUnsupported:
+      PutU8(0x00);
+      return true;
+    case Type::kNull:
+      PutU8(0x01);
+      return true;
+    case Type::kBoolean:
+      PutU8(v.AsBool() ? 0x03 : 0x02);
+      return true;
     case Type::kInteger:
     case Type::kDouble: {
       int32_t i = v.AsInteger();
-      bool as_integer = v.type() == Type::kInteger ? (i >= kMinInteger && i <= kMaxInteger)
-                                                   : !v.exact_double() && FitsInteger(v.AsDouble(), &i);
+      bool as_integer = v.type() == Type::kInteger
+                            ? (i >= kMinInteger && i <= kMaxInteger)
+                            : !v.exact_double() && FitsInteger(v.AsDouble(), &i);
       if (as_integer) {
         PutU8(0x04);
         return PutU29(static_cast<uint32_t>(i) & kMaxU29);
@@ -209,7 +219,9 @@ bool Encoder::WriteAmf3(const Value& v, uint32_t depth) {
       PutDouble(v.AsNumber());
       return true;
     }
-    case Type::kString: PutU8(0x06); return PutString3(v.AsString());
+    case Type::kString:
+      PutU8(0x06);
+      return PutString3(v.AsString());
     case Type::kXmlDocument:
     case Type::kXml:
     case Type::kByteArray: {
@@ -241,7 +253,8 @@ bool Encoder::WriteAmf3(const Value& v, uint32_t depth) {
     case Type::kVectorUint:
     case Type::kVectorDouble:
     case Type::kVectorObject:
-      PutU8(static_cast<uint8_t>(0x0D + (static_cast<int>(v.type()) - static_cast<int>(Type::kVectorInt))));
+      PutU8(static_cast<uint8_t>(
+          0x0D + (static_cast<int>(v.type()) - static_cast<int>(Type::kVectorInt))));
       return EnterContainer(depth) && WriteVector3(v.type(), *v.AsVector(), v.node(), depth);
     case Type::kDictionary: {
       PutU8(0x11);

@@ -34,12 +34,13 @@ class Comparer {
     switch (a.type()) {
       case Type::kUndefined:
       case Type::kNull:
-      case Type::kUnsupported: return true;
-      case Type::kBoolean: return a.AsBool() == b.AsBool() || Differ("boolean");
+      case Type::kUnsupported:
+        return true;
+      case Type::kBoolean:
+        return a.AsBool() == b.AsBool() || Differ("boolean");
       case Type::kInteger:
-        return a.AsInteger() == b.AsInteger() ||
-               Differ("integer " + std::to_string(a.AsInteger()) + " vs " +
-                      std::to_string(b.AsInteger()));
+        return a.AsInteger() == b.AsInteger() || Differ("integer " + std::to_string(a.AsInteger()) +
+                                                        " vs " + std::to_string(b.AsInteger()));
       case Type::kDouble:
         if (a.exact_double() != b.exact_double()) return Differ("double exactness");
         return SameBits(a.AsDouble(), b.AsDouble()) || Differ("double");
@@ -48,7 +49,8 @@ class Comparer {
         return a.AsString() == b.AsString() ||
                Differ("string \"" + std::string(a.AsString()) + "\" vs \"" +
                       std::string(b.AsString()) + "\"");
-      default: break;
+      default:
+        break;
     }
     // Nodes: a pair already under comparison is assumed equal.
     if (!seen_.insert({a.node(), b.node()}).second) return true;
@@ -60,11 +62,16 @@ class Comparer {
       }
       case Type::kXmlDocument:
       case Type::kXml:
-      case Type::kByteArray: return a.AsBlob()->bytes == b.AsBlob()->bytes || Differ("bytes");
-      case Type::kArray: return SameArray(*a.AsArray(), *b.AsArray());
-      case Type::kObject: return SameObject(*a.AsObject(), *b.AsObject());
-      case Type::kDictionary: return SameDictionary(*a.AsDictionary(), *b.AsDictionary());
-      default: return SameVector(*a.AsVector(), *b.AsVector());
+      case Type::kByteArray:
+        return a.AsBlob()->bytes == b.AsBlob()->bytes || Differ("bytes");
+      case Type::kArray:
+        return SameArray(*a.AsArray(), *b.AsArray());
+      case Type::kObject:
+        return SameObject(*a.AsObject(), *b.AsObject());
+      case Type::kDictionary:
+        return SameDictionary(*a.AsDictionary(), *b.AsDictionary());
+      default:
+        return SameVector(*a.AsVector(), *b.AsVector());
     }
   }
 
@@ -72,11 +79,21 @@ class Comparer {
     std::string out = "$";
     for (const Step& s : path_) {
       switch (s.kind) {
-        case '.': out += "." + std::string(s.name); break;
-        case 's': out += ".(sealed " + std::to_string(s.index) + ")"; break;
-        case '#': out += ".(external " + std::to_string(s.index) + ")"; break;
-        case '{': out += "{" + std::to_string(s.index) + "}"; break;
-        default: out += "[" + std::to_string(s.index) + "]"; break;
+        case '.':
+          out += "." + std::string(s.name);
+          break;
+        case 's':
+          out += ".(sealed " + std::to_string(s.index) + ")";
+          break;
+        case '#':
+          out += ".(external " + std::to_string(s.index) + ")";
+          break;
+        case '{':
+          out += "{" + std::to_string(s.index) + "}";
+          break;
+        default:
+          out += "[" + std::to_string(s.index) + "]";
+          break;
       }
     }
     return out + ": " + what_;
@@ -140,8 +157,8 @@ class Comparer {
     if (e.cls != f.cls || e.level_count != f.level_count) return Differ("external class");
     if (!Child({'#', 0, {}}, e.value, f.value)) return false;
     for (uint8_t l = 0; l < e.level_count; ++l) {
-      if (!std::equal(e.levels[l].flags.begin(), e.levels[l].flags.end(),
-                      f.levels[l].flags.begin(), f.levels[l].flags.end())) {
+      if (!std::equal(e.levels[l].flags.begin(), e.levels[l].flags.end(), f.levels[l].flags.begin(),
+                      f.levels[l].flags.end())) {
         return Differ("external flags");
       }
       path_.push_back({'#', l, {}});
@@ -165,11 +182,12 @@ class Comparer {
   }
 
   bool SameVector(const Vector& x, const Vector& y) {
-    if (x.fixed != y.fixed || x.type_name != y.type_name) return Differ("vector fixed flag or type");
+    if (x.fixed != y.fixed || x.type_name != y.type_name)
+      return Differ("vector fixed flag or type");
     bool items = std::equal(x.ints.begin(), x.ints.end(), y.ints.begin(), y.ints.end()) &&
                  std::equal(x.uints.begin(), x.uints.end(), y.uints.begin(), y.uints.end()) &&
-                 std::equal(x.doubles.begin(), x.doubles.end(), y.doubles.begin(),
-                            y.doubles.end(), [](double p, double q) { return SameBits(p, q); });
+                 std::equal(x.doubles.begin(), x.doubles.end(), y.doubles.begin(), y.doubles.end(),
+                            [](double p, double q) { return SameBits(p, q); });
     return (items || Differ("vector items")) && SameValues('[', x.objects, y.objects);
   }
 

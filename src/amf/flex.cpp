@@ -7,19 +7,18 @@ namespace {
 
 // Sealed member names of the full forms, in the alphabetical order BlazeDS's
 // bean introspection writes them ('T' sorts before 's').
-constexpr std::string_view kAckNames[] = {"body",     "clientId",  "correlationId",
-                                          "destination", "headers", "messageId",
-                                          "timeToLive", "timestamp"};
+constexpr std::string_view kAckNames[] = {"body",    "clientId",  "correlationId", "destination",
+                                          "headers", "messageId", "timeToLive",    "timestamp"};
 constexpr std::string_view kErrorNames[] = {
-    "body",        "clientId",  "correlationId", "destination", "extendedData",
-    "faultCode",   "faultDetail", "faultString", "headers",     "messageId",
-    "rootCause",   "timeToLive", "timestamp"};
-constexpr std::string_view kRemotingNames[] = {"body",      "clientId",  "destination",
-                                               "headers",   "messageId", "operation",
-                                               "source",    "timeToLive", "timestamp"};
-constexpr std::string_view kCommandNames[] = {"body",      "clientId",  "correlationId",
-                                              "destination", "headers", "messageId",
-                                              "operation", "timeToLive", "timestamp"};
+    "body",      "clientId",    "correlationId", "destination", "extendedData",
+    "faultCode", "faultDetail", "faultString",   "headers",     "messageId",
+    "rootCause", "timeToLive",  "timestamp"};
+constexpr std::string_view kRemotingNames[] = {"body",    "clientId",   "destination",
+                                               "headers", "messageId",  "operation",
+                                               "source",  "timeToLive", "timestamp"};
+constexpr std::string_view kCommandNames[] = {"body",        "clientId",   "correlationId",
+                                              "destination", "headers",    "messageId",
+                                              "operation",   "timeToLive", "timestamp"};
 
 const Traits kAckTraits{kAcknowledgeMessageClass, kAckNames, false, false};
 const Traits kErrorTraits{kErrorMessageClass, kErrorNames, false, false};
@@ -105,13 +104,27 @@ bool ReadCommonSmall(Arena& arena, const External& ext, FlexCommon* c,
         bool ok = true;
         if (l == 0 && i == 0) {
           switch (bit) {
-            case 0: c->body = v; break;
-            case 1: ok = StringField(&v, &c->client_id); break;
-            case 2: ok = StringField(&v, &c->destination); break;
-            case 3: ok = HeadersField(&v, c); break;
-            case 4: ok = StringField(&v, &c->message_id); break;
-            case 5: ok = NumberField(&v, &c->timestamp); break;
-            case 6: ok = NumberField(&v, &c->time_to_live); break;
+            case 0:
+              c->body = v;
+              break;
+            case 1:
+              ok = StringField(&v, &c->client_id);
+              break;
+            case 2:
+              ok = StringField(&v, &c->destination);
+              break;
+            case 3:
+              ok = HeadersField(&v, c);
+              break;
+            case 4:
+              ok = StringField(&v, &c->message_id);
+              break;
+            case 5:
+              ok = NumberField(&v, &c->timestamp);
+              break;
+            case 6:
+              ok = NumberField(&v, &c->time_to_live);
+              break;
           }
         } else if (l == 0 && i == 1 && bit < 2) {
           ok = UuidField(arena, v, bit == 0 ? &c->client_id : &c->message_id);
@@ -218,8 +231,8 @@ Result<RemotingMessage> DecodeRemotingMessage(const Value& value, Arena&) {
     return kBadField;
   }
   Value body = m.common.body;
-  if (const Object* ac = body.AsObject();
-      ac != nullptr && ac->external != nullptr && ac->external->cls == ExternalClass::kArrayCollection) {
+  if (const Object* ac = body.AsObject(); ac != nullptr && ac->external != nullptr &&
+                                          ac->external->cls == ExternalClass::kArrayCollection) {
     body = ac->external->value;
   }
   if (const Array* args = body.AsArray()) {
@@ -293,11 +306,14 @@ Value EncodeAcknowledgeMessage(Arena& arena, const AcknowledgeMessage& m, FlexFo
     if (!m.correlation_id.empty()) levels[1].Add(0, Value::String(m.correlation_id, Format::kAmf3));
     return SmallForm(arena, kAckSmallTraits, ExternalClass::kAcknowledgeMessageSmall, levels);
   }
-  const Value values[] = {
-      c.body.WithFormat(Format::kAmf3),           OptionalString(c.client_id),
-      OptionalString(m.correlation_id),           OptionalString(c.destination),
-      HeadersValue(c, arena),                     Value::String(c.message_id, Format::kAmf3),
-      Value::Number(c.time_to_live, Format::kAmf3), Value::Number(c.timestamp, Format::kAmf3)};
+  const Value values[] = {c.body.WithFormat(Format::kAmf3),
+                          OptionalString(c.client_id),
+                          OptionalString(m.correlation_id),
+                          OptionalString(c.destination),
+                          HeadersValue(c, arena),
+                          Value::String(c.message_id, Format::kAmf3),
+                          Value::Number(c.time_to_live, Format::kAmf3),
+                          Value::Number(c.timestamp, Format::kAmf3)};
   return FullForm(arena, kAckTraits, values);
 }
 

@@ -101,7 +101,7 @@ struct CommandMessage {
 };
 
 struct AcknowledgeMessage {
-  FlexCommon common;  // body: the call's result
+  FlexCommon common;                // body: the call's result
   std::string_view correlation_id;  // the request's messageId
 };
 

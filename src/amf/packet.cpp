@@ -110,7 +110,8 @@ Result<Packet> DecodePacket(std::string_view input, Arena& arena, const DecodeLi
       }
     }
   }
-  if (!d.failed() && d.remaining() != 0) d.Fail(Code::kMalformed, "trailing bytes after the last body");
+  if (!d.failed() && d.remaining() != 0)
+    d.Fail(Code::kMalformed, "trailing bytes after the last body");
   if (d.failed()) return d.failure();
   return p;
 }

@@ -11,10 +11,10 @@
 // `static bool Equal(const Key&, const Key&)`.
 #pragma once
 
+#include <xxhash.h>
+
 #include <cstdint>
 #include <string_view>
-
-#include <xxhash.h>
 
 #include "amf/arena.h"
 #include "amf/value.h"

@@ -10,35 +10,58 @@ const Traits kAnonymousTraits{{}, {}, /*dynamic=*/true, /*externalizable=*/false
 
 const char* TypeName(Type type) {
   switch (type) {
-    case Type::kUndefined: return "undefined";
-    case Type::kNull: return "null";
-    case Type::kBoolean: return "boolean";
-    case Type::kInteger: return "integer";
-    case Type::kDouble: return "double";
-    case Type::kString: return "string";
-    case Type::kDate: return "date";
-    case Type::kXmlDocument: return "xmldocument";
-    case Type::kXml: return "xml";
-    case Type::kByteArray: return "bytearray";
-    case Type::kArray: return "array";
-    case Type::kObject: return "object";
-    case Type::kVectorInt: return "vector-int";
-    case Type::kVectorUint: return "vector-uint";
-    case Type::kVectorDouble: return "vector-double";
-    case Type::kVectorObject: return "vector-object";
-    case Type::kDictionary: return "dictionary";
-    case Type::kUnsupported: return "unsupported";
+    case Type::kUndefined:
+      return "undefined";
+    case Type::kNull:
+      return "null";
+    case Type::kBoolean:
+      return "boolean";
+    case Type::kInteger:
+      return "integer";
+    case Type::kDouble:
+      return "double";
+    case Type::kString:
+      return "string";
+    case Type::kDate:
+      return "date";
+    case Type::kXmlDocument:
+      return "xmldocument";
+    case Type::kXml:
+      return "xml";
+    case Type::kByteArray:
+      return "bytearray";
+    case Type::kArray:
+      return "array";
+    case Type::kObject:
+      return "object";
+    case Type::kVectorInt:
+      return "vector-int";
+    case Type::kVectorUint:
+      return "vector-uint";
+    case Type::kVectorDouble:
+      return "vector-double";
+    case Type::kVectorObject:
+      return "vector-object";
+    case Type::kDictionary:
+      return "dictionary";
+    case Type::kUnsupported:
+      return "unsupported";
   }
   return "?";
 }
 
 std::string_view ExternalClassName(ExternalClass c) {
   switch (c) {
-    case ExternalClass::kArrayCollection: return "flex.messaging.io.ArrayCollection";
-    case ExternalClass::kObjectProxy: return "flex.messaging.io.ObjectProxy";
-    case ExternalClass::kAsyncMessageSmall: return "DSA";
-    case ExternalClass::kAcknowledgeMessageSmall: return "DSK";
-    case ExternalClass::kCommandMessageSmall: return "DSC";
+    case ExternalClass::kArrayCollection:
+      return "flex.messaging.io.ArrayCollection";
+    case ExternalClass::kObjectProxy:
+      return "flex.messaging.io.ObjectProxy";
+    case ExternalClass::kAsyncMessageSmall:
+      return "DSA";
+    case ExternalClass::kAcknowledgeMessageSmall:
+      return "DSK";
+    case ExternalClass::kCommandMessageSmall:
+      return "DSC";
   }
   return "";
 }
@@ -55,8 +78,10 @@ bool Value::Validate() const {
   if (!is_node()) return size_ == 0;
   if (u_.node == nullptr) return false;
   switch (type_) {
-    case Type::kObject: return AsObject()->Validate();
-    case Type::kArray: return AsArray()->Validate();
+    case Type::kObject:
+      return AsObject()->Validate();
+    case Type::kArray:
+      return AsArray()->Validate();
     case Type::kVectorInt:
     case Type::kVectorUint:
     case Type::kVectorDouble:
@@ -69,7 +94,8 @@ bool Value::Validate() const {
       if (used != v->size()) return false;  // only the span of its own type is used
       return type_ == Type::kVectorObject || v->type_name.empty();
     }
-    default: return true;
+    default:
+      return true;
   }
 }
 
@@ -84,7 +110,8 @@ bool Traits::Validate() const {
 bool External::Validate() const {
   switch (cls) {
     case ExternalClass::kArrayCollection:
-    case ExternalClass::kObjectProxy: return level_count == 0;
+    case ExternalClass::kObjectProxy:
+      return level_count == 0;
     case ExternalClass::kAsyncMessageSmall:
       if (level_count != 2) return false;
       break;
@@ -126,7 +153,8 @@ bool Object::Validate() const {
   if (sealed.size() != traits->sealed_names.size()) return false;
   if (!traits->dynamic && !dynamic.empty()) return false;
   if (traits->externalizable != (external != nullptr)) return false;
-  if (external != nullptr && (!external->Validate() || ExternalClassName(external->cls) != traits->class_name)) {
+  if (external != nullptr &&
+      (!external->Validate() || ExternalClassName(external->cls) != traits->class_name)) {
     return false;
   }
   for (const Member& m : dynamic) {

@@ -265,8 +265,8 @@ struct External {
 
 struct Object {
   const Traits* traits = &kAnonymousTraits;
-  std::span<Value> sealed;    // one per traits->sealed_names, same order
-  std::span<Member> dynamic;  // in stream order (AMF0 object members live here)
+  std::span<Value> sealed;             // one per traits->sealed_names, same order
+  std::span<Member> dynamic;           // in stream order (AMF0 object members live here)
   const External* external = nullptr;  // iff traits->externalizable
 
   // The first sealed or dynamic member called `name`, or nullptr.
@@ -284,8 +284,8 @@ struct Array {
 };
 
 struct Date {
-  double millis = 0;      // milliseconds since the Unix epoch, UTC
-  int16_t timezone = 0;   // AMF0 only: the time-zone field as sent (should be 0)
+  double millis = 0;     // milliseconds since the Unix epoch, UTC
+  int16_t timezone = 0;  // AMF0 only: the time-zone field as sent (should be 0)
 };
 
 // XML text (never parsed) or ByteArray bytes.

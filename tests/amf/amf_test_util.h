@@ -19,7 +19,7 @@ inline std::string Hex(std::string_view hex) {
   std::string out;
   int hi = -1;
   for (char c : hex) {
-    int d = (c >= '0' && c <= '9') ? c - '0'
+    int d = (c >= '0' && c <= '9')   ? c - '0'
             : (c >= 'a' && c <= 'f') ? c - 'a' + 10
             : (c >= 'A' && c <= 'F') ? c - 'A' + 10
                                      : -1;

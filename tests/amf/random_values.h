@@ -34,9 +34,20 @@ class RandomValues {
   bool Chance(uint32_t percent) { return Pick(100) < percent; }
 
   std::string_view Str(bool nonempty) {
-    static constexpr std::string_view kPool[] = {
-        "", "a", "b", "name", "value", "h\xC3\xA9llo", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
-        "flex.messaging.messages.RemotingMessage", "x y z", "0", "1", "self", "DSId"};
+    static constexpr std::string_view kPool[] = {"",
+                                                 "a",
+                                                 "b",
+                                                 "name",
+                                                 "value",
+                                                 "h\xC3\xA9llo",
+                                                 "\xE2\x82\xAC",
+                                                 "\xF0\x9F\x98\x80",
+                                                 "flex.messaging.messages.RemotingMessage",
+                                                 "x y z",
+                                                 "0",
+                                                 "1",
+                                                 "self",
+                                                 "DSId"};
     for (;;) {
       if (Chance(10)) {
         // A fresh random ASCII string, so not every string is a reference.
@@ -52,17 +63,22 @@ class RandomValues {
 
   double Dbl() {
     switch (Pick(6)) {
-      case 0: return 0.5 * static_cast<int>(Pick(2000)) - 500;
-      case 1: return static_cast<double>(rng_()) / 3.0;
-      case 2: return -0.0;
+      case 0:
+        return 0.5 * static_cast<int>(Pick(2000)) - 500;
+      case 1:
+        return static_cast<double>(rng_()) / 3.0;
+      case 2:
+        return -0.0;
       case 3: {
         uint64_t bits = rng_();
         double d;
         std::memcpy(&d, &bits, sizeof d);
         return d;  // any bit pattern, NaNs included
       }
-      case 4: return 1e300;
-      default: return static_cast<double>(Pick(1000));
+      case 4:
+        return 1e300;
+      default:
+        return static_cast<double>(Pick(1000));
     }
   }
 
@@ -104,13 +120,20 @@ class RandomValues {
   Value Gen0(uint32_t depth, bool leaf) {
     constexpr Format f = Format::kAmf0;
     switch (Pick(leaf ? 8 : 12)) {
-      case 0: return Value::Null(f);
-      case 1: return Value::Undefined(f);
-      case 2: return Value::Unsupported();
-      case 3: return Value::Boolean(Chance(50), f);
-      case 4: return Value::Double(Dbl(), f);
-      case 5: return Chance(20) ? Value::LongString(Str(false)) : Value::String(Str(false), f);
-      case 6: return MakeBlob(arena_, Type::kXmlDocument, "<a b=\"c\"/>", f);
+      case 0:
+        return Value::Null(f);
+      case 1:
+        return Value::Undefined(f);
+      case 2:
+        return Value::Unsupported();
+      case 3:
+        return Value::Boolean(Chance(50), f);
+      case 4:
+        return Value::Double(Dbl(), f);
+      case 5:
+        return Chance(20) ? Value::LongString(Str(false)) : Value::String(Str(false), f);
+      case 6:
+        return MakeBlob(arena_, Type::kXmlDocument, "<a b=\"c\"/>", f);
       case 7: {
         Date* d = arena_.New<Date>();
         d->millis = Dbl();
@@ -150,25 +173,33 @@ class RandomValues {
   Value Gen3(uint32_t depth, bool leaf) {
     constexpr Format f = Format::kAmf3;
     switch (Pick(leaf ? 11 : 18)) {
-      case 0: return Value::Null(f);
-      case 1: return Value::Undefined(f);
-      case 2: return Value::Boolean(Chance(50), f);
+      case 0:
+        return Value::Null(f);
+      case 1:
+        return Value::Undefined(f);
+      case 2:
+        return Value::Boolean(Chance(50), f);
       case 3: {
         int32_t range = kMaxInteger - kMinInteger + 1;
-        int32_t i = Chance(50) ? static_cast<int32_t>(Pick(300)) - 150
-                               : kMinInteger + static_cast<int32_t>(Pick(static_cast<uint32_t>(range)));
+        int32_t i = Chance(50)
+                        ? static_cast<int32_t>(Pick(300)) - 150
+                        : kMinInteger + static_cast<int32_t>(Pick(static_cast<uint32_t>(range)));
         return Value::Integer(i, f);
       }
-      case 4: return Value::Double(Dbl(), f);
+      case 4:
+        return Value::Double(Dbl(), f);
       case 5:
-      case 6: return Value::String(Str(false), f);
-      case 7: return Remember(MakeBlob(arena_, Chance(50) ? Type::kXml : Type::kXmlDocument, "<x/>", f));
+      case 6:
+        return Value::String(Str(false), f);
+      case 7:
+        return Remember(MakeBlob(arena_, Chance(50) ? Type::kXml : Type::kXmlDocument, "<x/>", f));
       case 8: {
         auto bytes = Span<char>(Pick(8));
         for (char& c : bytes) c = static_cast<char>(Pick(256));
         return Remember(MakeBlob(arena_, Type::kByteArray, {bytes.data(), bytes.size()}, f));
       }
-      case 9: return Remember(MakeDate(arena_, Dbl(), f));
+      case 9:
+        return Remember(MakeDate(arena_, Dbl(), f));
       case 10: {
         Vector* vec = arena_.New<Vector>();
         vec->fixed = Chance(50);
@@ -234,7 +265,8 @@ class RandomValues {
         }
         return v;
       }
-      default: return External3(depth);
+      default:
+        return External3(depth);
     }
   }
 
@@ -248,11 +280,24 @@ class RandomValues {
     o->external = ext;
     Value v = Remember(Value::Of(o, f));
     switch (Pick(5)) {
-      case 0: ext->cls = ExternalClass::kArrayCollection; break;
-      case 1: ext->cls = ExternalClass::kObjectProxy; break;
-      case 2: ext->cls = ExternalClass::kAsyncMessageSmall; ext->level_count = 2; break;
-      case 3: ext->cls = ExternalClass::kAcknowledgeMessageSmall; ext->level_count = 3; break;
-      default: ext->cls = ExternalClass::kCommandMessageSmall; ext->level_count = 3; break;
+      case 0:
+        ext->cls = ExternalClass::kArrayCollection;
+        break;
+      case 1:
+        ext->cls = ExternalClass::kObjectProxy;
+        break;
+      case 2:
+        ext->cls = ExternalClass::kAsyncMessageSmall;
+        ext->level_count = 2;
+        break;
+      case 3:
+        ext->cls = ExternalClass::kAcknowledgeMessageSmall;
+        ext->level_count = 3;
+        break;
+      default:
+        ext->cls = ExternalClass::kCommandMessageSmall;
+        ext->level_count = 3;
+        break;
     }
     t->class_name = ExternalClassName(ext->cls);
     if (ext->level_count == 0) {

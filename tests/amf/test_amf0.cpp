@@ -117,18 +117,18 @@ TEST_CASE("AMF0 values AMF0 cannot express are switched to AMF3 when encoding") 
 }
 
 TEST_CASE("AMF0 malformed values fail with a reason and an offset") {
-  CHECK(DecodeCode0(Hex("04")) == Code::kMalformed);        // movieclip, reserved
-  CHECK(DecodeCode0(Hex("0E")) == Code::kMalformed);        // recordset, reserved
-  CHECK(DecodeCode0(Hex("09")) == Code::kMalformed);        // object end alone
-  CHECK(DecodeCode0(Hex("12")) == Code::kMalformed);        // unknown marker
-  CHECK(DecodeCode0(Hex("07 00 00")) == Code::kMalformed);  // reference to nothing
-  CHECK(DecodeCode0(Hex("01 02")) == Code::kMalformed);     // boolean 2
-  CHECK(DecodeCode0(Hex("02 00 01 FF")) == Code::kMalformed);  // invalid UTF-8
+  CHECK(DecodeCode0(Hex("04")) == Code::kMalformed);                 // movieclip, reserved
+  CHECK(DecodeCode0(Hex("0E")) == Code::kMalformed);                 // recordset, reserved
+  CHECK(DecodeCode0(Hex("09")) == Code::kMalformed);                 // object end alone
+  CHECK(DecodeCode0(Hex("12")) == Code::kMalformed);                 // unknown marker
+  CHECK(DecodeCode0(Hex("07 00 00")) == Code::kMalformed);           // reference to nothing
+  CHECK(DecodeCode0(Hex("01 02")) == Code::kMalformed);              // boolean 2
+  CHECK(DecodeCode0(Hex("02 00 01 FF")) == Code::kMalformed);        // invalid UTF-8
   CHECK(DecodeCode0(Hex("02 00 03 ED A0 80")) == Code::kMalformed);  // a surrogate
-  CHECK(DecodeCode0(Hex("02 00 02 C0 80")) == Code::kMalformed);  // overlong NUL
-  CHECK(DecodeCode0(Hex("03 00 00 05")) == Code::kMalformed);  // empty name, no end
+  CHECK(DecodeCode0(Hex("02 00 02 C0 80")) == Code::kMalformed);     // overlong NUL
+  CHECK(DecodeCode0(Hex("03 00 00 05")) == Code::kMalformed);        // empty name, no end
   CHECK(DecodeCode0(Hex("10 00 00 00 00 09")) == Code::kMalformed);  // typed, no class
-  CHECK(DecodeCode0(Hex("05 05")) == Code::kMalformed);     // trailing byte
+  CHECK(DecodeCode0(Hex("05 05")) == Code::kMalformed);              // trailing byte
   Arena arena;
   auto r = DecodeAmf0(Hex("0A 00 00 00 01 02 00 01 FF"), arena);
   REQUIRE_FALSE(r.ok());

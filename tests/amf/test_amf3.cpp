@@ -153,13 +153,14 @@ TEST_CASE("AMF3 dictionary keeps weak-keys flag and entry order") {
 
 TEST_CASE("AMF3 ArrayCollection and ObjectProxy carry one value") {
   Arena arena;
-  Value ac = RoundTrip3(arena, Hex("0A 07 43") + "flex.messaging.io.ArrayCollection" +
-                                   Hex("09 03 01 04 01"));
+  Value ac = RoundTrip3(
+      arena, Hex("0A 07 43") + "flex.messaging.io.ArrayCollection" + Hex("09 03 01 04 01"));
   const Object* o = ac.AsObject();
   REQUIRE(o->external != nullptr);
   CHECK(o->external->cls == ExternalClass::kArrayCollection);
   CHECK(o->external->value.AsArray()->dense[0].AsInteger() == 1);
-  Value op = RoundTrip3(arena, Hex("0A 07 3B") + "flex.messaging.io.ObjectProxy" + Hex("0A 0B 01 01"));
+  Value op =
+      RoundTrip3(arena, Hex("0A 07 3B") + "flex.messaging.io.ObjectProxy" + Hex("0A 0B 01 01"));
   CHECK(op.AsObject()->external->cls == ExternalClass::kObjectProxy);
 }
 
@@ -168,15 +169,15 @@ TEST_CASE("AMF3 unknown externalizable classes are rejected: their length is unk
 }
 
 TEST_CASE("AMF3 malformed values fail cleanly") {
-  CHECK(DecodeCode3(Hex("12")) == Code::kMalformed);              // unknown marker
-  CHECK(DecodeCode3(Hex("06 00")) == Code::kMalformed);           // string ref, empty table
-  CHECK(DecodeCode3(Hex("0A 02")) == Code::kMalformed);           // object ref, empty table
-  CHECK(DecodeCode3(Hex("0A 01")) == Code::kMalformed);           // traits ref, empty table
-  CHECK(DecodeCode3(Hex("09 03 01 0A 00")) == Code::kMalformed);  // object marker, array ref
+  CHECK(DecodeCode3(Hex("12")) == Code::kMalformed);                    // unknown marker
+  CHECK(DecodeCode3(Hex("06 00")) == Code::kMalformed);                 // string ref, empty table
+  CHECK(DecodeCode3(Hex("0A 02")) == Code::kMalformed);                 // object ref, empty table
+  CHECK(DecodeCode3(Hex("0A 01")) == Code::kMalformed);                 // traits ref, empty table
+  CHECK(DecodeCode3(Hex("09 03 01 0A 00")) == Code::kMalformed);        // object marker, array ref
   CHECK(DecodeCode3(Hex("0D 03 02 00 00 00 00")) == Code::kMalformed);  // fixed flag 2
-  CHECK(DecodeCode3(Hex("06 05 C3 28")) == Code::kMalformed);     // invalid UTF-8
+  CHECK(DecodeCode3(Hex("06 05 C3 28")) == Code::kMalformed);           // invalid UTF-8
   CHECK(DecodeCode3(Hex("0A 17 07") + "Foo" + Hex("01")) == Code::kMalformed);  // ext + sealed
-  CHECK(DecodeCode3(Hex("04 01 01")) == Code::kMalformed);        // trailing byte
+  CHECK(DecodeCode3(Hex("04 01 01")) == Code::kMalformed);                      // trailing byte
 }
 
 TEST_CASE("AMF3 references may point at a container still being decoded (a cycle)") {

@@ -14,7 +14,9 @@ const uint8_t kUuidBytes[16] = {0x6D, 0x0F, 0x4B, 0x2A, 0x1C, 0x2B, 0x4E, 0x6A,
 constexpr std::string_view kUuid = "6D0F4B2A-1C2B-4E6A-9B1E-2F0C6A7D8E9F";
 
 // The headers object {DSId: "nil"} in AMF3, first in its message.
-std::string HeadersDSIdNil() { return Hex("0A 0B 01") + Utf8Vr("DSId") + Hex("06") + Utf8Vr("nil") + Hex("01"); }
+std::string HeadersDSIdNil() {
+  return Hex("0A 0B 01") + Utf8Vr("DSId") + Hex("06") + Utf8Vr("nil") + Hex("01");
+}
 
 }  // namespace
 
@@ -25,9 +27,9 @@ TEST_CASE("a RemotingMessage decodes by member name, whatever the member order a
                       Utf8Vr("operation") + Hex("06") + Utf8Vr("loginByAlias") +
                       Utf8Vr("destination") + Hex("06") + Utf8Vr("auth") + Utf8Vr("messageId") +
                       Hex("06") + Utf8Vr(kUuid) + Utf8Vr("headers") + Hex("0A 0B 01") +
-                      Utf8Vr("DSId") + Hex("06") + Utf8Vr("nil") + Utf8Vr("DSEndpoint") + Hex("06") +
-                      Utf8Vr("my-amf") + Hex("01") + Utf8Vr("clientId") + Hex("01") + Utf8Vr("body") +
-                      Hex("09 03 01 06") + Utf8Vr("alias") + Hex("01");
+                      Utf8Vr("DSId") + Hex("06") + Utf8Vr("nil") + Utf8Vr("DSEndpoint") +
+                      Hex("06") + Utf8Vr("my-amf") + Hex("01") + Utf8Vr("clientId") + Hex("01") +
+                      Utf8Vr("body") + Hex("09 03 01 06") + Utf8Vr("alias") + Hex("01");
   Value v = RoundTrip3(arena, bytes);
   CHECK(ClassifyFlex(v) == FlexKind::kRemoting);
   auto m = DecodeRemotingMessage(v, arena);
@@ -62,8 +64,9 @@ TEST_CASE("a RemotingMessage built here decodes back, args from an ArrayCollecti
   REQUIRE(d->args.size() == 1);
   CHECK(d->args[0].AsInteger() == 42);
 
-  std::string ac = Hex("0A 13") + Utf8Vr("flex.messaging.messages.RemotingMessage") + Utf8Vr("body") +
-                   Hex("0A 07") + Utf8Vr("flex.messaging.io.ArrayCollection") + Hex("09 05 01 04 01 04 02");
+  std::string ac = Hex("0A 13") + Utf8Vr("flex.messaging.messages.RemotingMessage") +
+                   Utf8Vr("body") + Hex("0A 07") + Utf8Vr("flex.messaging.io.ArrayCollection") +
+                   Hex("09 05 01 04 01 04 02");
   auto d2 = DecodeRemotingMessage(RoundTrip3(arena, ac), arena);
   REQUIRE(d2.ok());
   CHECK(d2->args.size() == 2);
@@ -82,8 +85,9 @@ TEST_CASE("the DSC small form: flag bytes, UUID bytes, operation; round-trips by
   // AbstractMessage flags 0x88 (headers; another byte) then 0x02
   // (messageIdBytes); AsyncMessage flags 0x00; CommandMessage flags 0x01
   // (operation = 5, client ping).
-  std::string bytes = Hex("0A 07") + Utf8Vr("DSC") + Hex("88 02") + HeadersDSIdNil() + Hex("0C 21") +
-                      std::string(reinterpret_cast<const char*>(kUuidBytes), 16) + Hex("00 01 04 05");
+  std::string bytes = Hex("0A 07") + Utf8Vr("DSC") + Hex("88 02") + HeadersDSIdNil() +
+                      Hex("0C 21") + std::string(reinterpret_cast<const char*>(kUuidBytes), 16) +
+                      Hex("00 01 04 05");
   Value v = RoundTrip3(arena, bytes);
   CHECK(ClassifyFlex(v) == FlexKind::kCommand);
   const External* ext = v.AsObject()->external;
@@ -183,9 +187,11 @@ TEST_CASE("CommandMessage full and small forms encode and decode the operation")
 
 TEST_CASE("a CommandMessage operation that is not an int32 is malformed") {
   Arena arena;
-  for (const char* op : {"05 7F F8 00 00 00 00 00 00", "05 7E 37 E4 3C 88 00 75 9C", "05 40 04 00 00 00 00 00 00"}) {
+  for (const char* op :
+       {"05 7F F8 00 00 00 00 00 00", "05 7E 37 E4 3C 88 00 75 9C", "05 40 04 00 00 00 00 00 00"}) {
     CAPTURE(op);  // NaN, 1e300, 2.5
-    std::string full = Hex("0A 13") + Utf8Vr("flex.messaging.messages.CommandMessage") + Utf8Vr("operation") + Hex(op);
+    std::string full = Hex("0A 13") + Utf8Vr("flex.messaging.messages.CommandMessage") +
+                       Utf8Vr("operation") + Hex(op);
     CHECK(DecodeCommandMessage(RoundTrip3(arena, full), arena).code() == Code::kMalformed);
     std::string small = Hex("0A 07") + Utf8Vr("DSC") + Hex("00 00 01") + Hex(op);
     CHECK(DecodeCommandMessage(RoundTrip3(arena, small), arena).code() == Code::kMalformed);

@@ -55,13 +55,16 @@ Code Bounded(const std::string& input, Decode decode) {
 }
 
 Code Amf0(const std::string& in, const DecodeLimits& limits = DecodeLimits()) {
-  return Bounded(in, [&](const std::string& s, Arena& a) { return DecodeAmf0(s, a, limits).code(); });
+  return Bounded(in,
+                 [&](const std::string& s, Arena& a) { return DecodeAmf0(s, a, limits).code(); });
 }
 Code Amf3(const std::string& in, const DecodeLimits& limits = DecodeLimits()) {
-  return Bounded(in, [&](const std::string& s, Arena& a) { return DecodeAmf3(s, a, limits).code(); });
+  return Bounded(in,
+                 [&](const std::string& s, Arena& a) { return DecodeAmf3(s, a, limits).code(); });
 }
 Code PacketCode(const std::string& in, const DecodeLimits& limits = DecodeLimits()) {
-  return Bounded(in, [&](const std::string& s, Arena& a) { return DecodePacket(s, a, limits).code(); });
+  return Bounded(in,
+                 [&](const std::string& s, Arena& a) { return DecodePacket(s, a, limits).code(); });
 }
 
 std::string OneBody(const std::string& value) {
@@ -118,17 +121,19 @@ TEST_CASE("self and forward references: backward and self are legal, forward nev
   CHECK(Amf0(Hex("07 00 00")) == Code::kMalformed);
   CHECK(Amf0(Hex("0A 00 00 00 02 07 00 01 03 00 00 09")) == Code::kMalformed);  // forward
   CHECK(Amf0(Hex("0A 00 00 00 01 07 00 00")) == Code::kOk);                     // self
-  CHECK(Amf3(Hex("09 05 01 09 02 09 01 01")) == Code::kMalformed);  // forward (index 1)
-  CHECK(Amf3(Hex("09 03 01 09 00")) == Code::kOk);                  // self
-  CHECK(Amf3(Hex("09 05 01 06 02 06 03 61")) == Code::kMalformed);  // forward string ref
+  CHECK(Amf3(Hex("09 05 01 09 02 09 01 01")) == Code::kMalformed);              // forward (index 1)
+  CHECK(Amf3(Hex("09 03 01 09 00")) == Code::kOk);                              // self
+  CHECK(Amf3(Hex("09 05 01 06 02 06 03 61")) == Code::kMalformed);     // forward string ref
   CHECK(Amf3(Hex("09 05 01 0A 05 0A 0B 01 01")) == Code::kMalformed);  // forward traits ref
 }
 
-TEST_CASE("an exponential reference graph (60 levels, each referencing the previous twice) is linear") {
+TEST_CASE(
+    "an exponential reference graph (60 levels, each referencing the previous twice) is linear") {
   // AMF3: an outer array of 61 levels; level 0 is [], level i is
   // [level i-1, level i-1] by reference. Fully expanded it has 2^60 leaves.
   std::string amf3 = Hex("09") + U29(61 << 1 | 1) + Hex("01 09 01 01");
-  for (uint32_t i = 1; i <= 60; ++i) amf3 += Hex("09 05 01 09") + U29(i << 1) + Hex("09") + U29(i << 1);
+  for (uint32_t i = 1; i <= 60; ++i)
+    amf3 += Hex("09 05 01 09") + U29(i << 1) + Hex("09") + U29(i << 1);
   // AMF0: the same with strict arrays and U16 references.
   std::string amf0 = Hex("0A 00 00 00 3D 0A 00 00 00 00");
   for (int i = 1; i <= 60; ++i) {
@@ -173,7 +178,8 @@ TEST_CASE("node, table and input caps are enforced") {
   limits = DecodeLimits();
   limits.max_string_refs = 10;
   std::string strings = Hex("09") + U29(20 << 1 | 1) + Hex("01");
-  for (int i = 0; i < 20; ++i) strings += Hex("06 05") + std::string{'s', static_cast<char>('a' + i)};
+  for (int i = 0; i < 20; ++i)
+    strings += Hex("06 05") + std::string{'s', static_cast<char>('a' + i)};
   CHECK(Amf3(strings, limits) == Code::kTooLarge);
   limits = DecodeLimits();
   limits.max_object_refs = 10;
@@ -193,13 +199,19 @@ TEST_CASE("the worst memory ratio stays within the bound: runs of tiny nodes") {
   struct Run {
     std::string unit;
     std::string first;
-  } runs[] = {{"0C 01", ""}, {"0B 01", ""}, {"08 01 00 00 00 00 00 00 00 00", ""},
-              {"09 01 01", ""}, {"0A 01 01", "0A 0B 01 01"},
-              {"01", ""}, {"11 01 00", ""}, {"08 02", "08 01 00 00 00 00 00 00 00 00"}};
+  } runs[] = {{"0C 01", ""},
+              {"0B 01", ""},
+              {"08 01 00 00 00 00 00 00 00 00", ""},
+              {"09 01 01", ""},
+              {"0A 01 01", "0A 0B 01 01"},
+              {"01", ""},
+              {"11 01 00", ""},
+              {"08 02", "08 01 00 00 00 00 00 00 00 00"}};
   for (const Run& run : runs) {
     CAPTURE(run.unit);
     uint32_t count = 50000 + (run.first.empty() ? 0 : 1);
-    std::string in = Hex("09") + U29(count << 1 | 1) + Hex("01") + Hex(run.first) + Repeat(Hex(run.unit), 50000);
+    std::string in =
+        Hex("09") + U29(count << 1 | 1) + Hex("01") + Hex(run.first) + Repeat(Hex(run.unit), 50000);
     CHECK(Amf3(in) == Code::kOk);
   }
   // Inline traits each time: the traits table cap stops it first.
@@ -209,14 +221,15 @@ TEST_CASE("the worst memory ratio stays within the bound: runs of tiny nodes") {
 }
 
 TEST_CASE("typed objects named after dangerous classes are data, nothing more") {
-  for (std::string_view name : {"java.lang.Runtime", "java.lang.ProcessBuilder",
-                                "org.apache.commons.collections.functors.InvokerTransformer",
-                                "javax.management.BadAttributeValueExpException",
-                                "flex.messaging.io.amf.ASObject", "__proto__", "constructor",
-                                "../../../etc/passwd", "System.Diagnostics.Process"}) {
+  for (std::string_view name :
+       {"java.lang.Runtime", "java.lang.ProcessBuilder",
+        "org.apache.commons.collections.functors.InvokerTransformer",
+        "javax.management.BadAttributeValueExpException", "flex.messaging.io.amf.ASObject",
+        "__proto__", "constructor", "../../../etc/passwd", "System.Diagnostics.Process"}) {
     Arena arena;
     CAPTURE(name);
-    std::string amf0 = Hex("10") + std::string{0, static_cast<char>(name.size())} + std::string(name) +
+    std::string amf0 = Hex("10") + std::string{0, static_cast<char>(name.size())} +
+                       std::string(name) +
                        Hex("00 07 63 6F 6D 6D 61 6E 64 02 00 02 69 64 00 00 09");
     Value v0 = RoundTrip0(arena, amf0);
     CHECK(v0.AsObject()->traits->class_name == name);
@@ -233,7 +246,8 @@ TEST_CASE("XML with external entities is carried as text and never parsed") {
   std::string xml =
       "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><x>&e;</x>";
   Arena arena;
-  Value v0 = RoundTrip0(arena, Hex("0F 00 00 00") + std::string(1, static_cast<char>(xml.size())) + xml);
+  Value v0 =
+      RoundTrip0(arena, Hex("0F 00 00 00") + std::string(1, static_cast<char>(xml.size())) + xml);
   CHECK(v0.AsBlob()->bytes == xml);
   Value v3 = RoundTrip3(arena, Hex("0B") + U29(static_cast<uint32_t>(xml.size()) << 1 | 1) + xml);
   CHECK(v3.AsBlob()->bytes == xml);

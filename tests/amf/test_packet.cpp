@@ -22,7 +22,9 @@ std::string U32(uint32_t v) {
                      static_cast<char>(v >> 8), static_cast<char>(v)};
 }
 
-std::string Message(std::string_view value, uint32_t length) { return U32(length) + std::string(value); }
+std::string Message(std::string_view value, uint32_t length) {
+  return U32(length) + std::string(value);
+}
 
 // A packet with a must-understand Credentials header and two bodies, the
 // second with an ECMA argument array, lengths as NetConnection writes them.
@@ -30,7 +32,8 @@ std::string HeadersAndTwoBodies() {
   std::string cred = Hex("03") + Utf8("userid") + Hex("02") + Utf8("u") + Utf8("password") +
                      Hex("02") + Utf8("p") + Hex("00 00 09");
   std::string args1 = Hex("0A 00 00 00 00");
-  std::string args2 = Hex("08 00 00 00 01") + Utf8("0") + Hex("00 40 00 00 00 00 00 00 00 00 00 09");
+  std::string args2 =
+      Hex("08 00 00 00 01") + Utf8("0") + Hex("00 40 00 00 00 00 00 00 00 00 00 09");
   return Hex("00 00 00 01") + Utf8("Credentials") + Hex("01") + Message(cred, cred.size()) +
          Hex("00 02") + Utf8("auth.whoami") + Utf8("/1") + Message(args1, kUnknownLength) +
          Utf8("echo.echo") + Utf8("/2") + Message(args2, 0);
@@ -185,7 +188,8 @@ TEST_CASE("limits on headers, bodies and input size give kTooLarge") {
 
 TEST_CASE("a response answers each body with RESPONSE/onResult or /onStatus and response null") {
   Arena arena;
-  const Member user[] = {{"user", Value::String("alice")}, {"session_expires", Value::Number(1800)}};
+  const Member user[] = {{"user", Value::String("alice")},
+                         {"session_expires", Value::Number(1800)}};
   Body bodies[] = {
       ResultBody(arena, "/1", MakeObject(arena, user, Format::kAmf0)),
       StatusBody(arena, "/2", MakeStatusObject(arena, "Auth.AliasInvalid", "alias invalid")),

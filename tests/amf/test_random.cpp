@@ -26,7 +26,9 @@ TEST_CASE("100,000 random values survive encode -> decode -> compare") {
     REQUIRE_MESSAGE(diff.empty(), "value ", i, ": ", diff, " in ", ToHex(out));
     // Encoding the decoded value gives the same bytes again.
     std::string again;
-    REQUIRE((f == Format::kAmf3 ? EncodeAmf3(*back, arena, &again) : EncodeAmf0(*back, arena, &again)).ok());
+    REQUIRE(
+        (f == Format::kAmf3 ? EncodeAmf3(*back, arena, &again) : EncodeAmf0(*back, arena, &again))
+            .ok());
     REQUIRE(again == out);
   }
 }
