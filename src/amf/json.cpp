@@ -109,8 +109,7 @@ class Dumper {
       case amf::Type::kObject:
         break;
       default:
-        return DumpError(std::string("an AMF0 value of type ") + TypeName(v.type()) +
-                         " has no AMF0 form");
+        return DumpError("unknown value type");
     }
     if (auto i = t_.amf0_objects.Find(v.node())) {
       out->Add("$ref", json::Value::Int(*i));
