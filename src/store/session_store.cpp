@@ -130,12 +130,13 @@ bool SessionStore::IsLive(SessionHandle handle) const {
          sessions_[handle.index].generation == handle.generation;
 }
 
-// A session is valid before its idle deadline (which never passes its
-// absolute one) and, for a gateway session, while its page session is.
+// A session is valid before its idle deadline, which never passes its
+// absolute one. A gateway session is valid only while its page session is,
+// and that needs no second look: its idle deadline never passes its
+// parent's (both are set and touched together, and only ever move later;
+// Validate checks it).
 bool SessionStore::IsValidAt(const SessionRecord& record, uint64_t now_tick) const {
-  if (!TickBefore(now_tick, record.idle_deadline)) return false;
-  if (record.kind != RecordKind::kGateway) return true;
-  return TickBefore(now_tick, sessions_[record.family.gateway.parent].idle_deadline);
+  return TickBefore(now_tick, record.idle_deadline);
 }
 
 // Only ever moves the idle deadline later: the wheel allows that without a
@@ -560,9 +561,13 @@ bool SessionStore::ValidateSession(uint32_t index) const {
     }
     return aliases == record.family.page.pending_aliases;
   }
-  // A gateway session: its neighbours and its parent agree on its place.
+  // A gateway session: its neighbours and its parent agree on its place, and
+  // it never outlives its parent.
   const SessionRecord::GatewayFamily& links = record.family.gateway;
   if (links.parent >= high || sessions_[links.parent].kind != RecordKind::kPage) return false;
+  if (static_cast<int32_t>(record.idle_deadline - sessions_[links.parent].idle_deadline) > 0) {
+    return false;
+  }
   if (links.prev_sibling == kNoRecord) {
     if (sessions_[links.parent].family.page.first_child != index) return false;
   } else if (links.prev_sibling >= high ||
