@@ -191,12 +191,14 @@ bool Decoder::ReadTraits3(uint32_t header, const Traits** out) {
   uint32_t sealed = header >> 4;
   if (!ReadString3(&t->class_name)) return false;
   if (t->externalizable) {
-    // Externalizable traits are written as 0x07 exactly: anything else in
-    // the header would be lost on re-encoding.
-    if (t->dynamic || sealed != 0)
-      return FailAt(Code::kMalformed, "externalizable traits with members", at);
-    if (t->class_name.empty())
+    // AMF3 spec 3.12: for U29O-traits-ext the bits above the third "are not
+    // significant" (the class defines its own layout). They are accepted and
+    // dropped; Flash writes 0x07, which is what the encoder writes back.
+    t->dynamic = false;
+    sealed = 0;
+    if (t->class_name.empty()) {
       return FailAt(Code::kMalformed, "anonymous externalizable object", at);
+    }
   }
   if (!CheckCount(sealed, 1)) return false;
   std::string_view* names = arena_->AllocateArray<std::string_view>(sealed);

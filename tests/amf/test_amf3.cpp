@@ -164,6 +164,18 @@ TEST_CASE("AMF3 ArrayCollection and ObjectProxy carry one value") {
   CHECK(op.AsObject()->external->cls == ExternalClass::kObjectProxy);
 }
 
+TEST_CASE("AMF3 externalizable traits ignore the insignificant header bits (spec 3.12)") {
+  Arena arena;
+  // 0x1F: externalizable, with the dynamic bit and a sealed count of 1 set.
+  const std::string input = Hex("0A 1F 3B") + "flex.messaging.io.ObjectProxy" + Hex("01");
+  auto v = DecodeAmf3(input, arena);
+  REQUIRE(v.ok());
+  CHECK(v->AsObject()->traits->externalizable);
+  CHECK_FALSE(v->AsObject()->traits->dynamic);
+  CHECK(v->AsObject()->traits->sealed_names.empty());
+  CHECK(v->Validate());
+}
+
 TEST_CASE("AMF3 unknown externalizable classes are rejected: their length is unknowable") {
   CHECK(DecodeCode3(Hex("0A 07 07") + "Foo" + Hex("01")) == Code::kMalformed);
 }
@@ -176,7 +188,6 @@ TEST_CASE("AMF3 malformed values fail cleanly") {
   CHECK(DecodeCode3(Hex("09 03 01 0A 00")) == Code::kMalformed);        // object marker, array ref
   CHECK(DecodeCode3(Hex("0D 03 02 00 00 00 00")) == Code::kMalformed);  // fixed flag 2
   CHECK(DecodeCode3(Hex("06 05 C3 28")) == Code::kMalformed);           // invalid UTF-8
-  CHECK(DecodeCode3(Hex("0A 17 07") + "Foo" + Hex("01")) == Code::kMalformed);  // ext + sealed
   CHECK(DecodeCode3(Hex("04 01 01")) == Code::kMalformed);                      // trailing byte
 }
 
