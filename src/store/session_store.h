@@ -23,9 +23,9 @@
 // but no usable token: turning a digest back into a secret means inverting
 // Davies-Meyer, a 2^128 preimage search even with K known. SHA-256 would do
 // the same job but costs ~410 ns per call on this machine (mbedTLS has no
-// SHA-NI path on x86) against ~23 ns for one AES-NI block, and lookups must
-// stay under 150 ns. The digest is not meant to resist a guess of the secret
-// (128 random bits). Logs name a token only by Tag(): 64 bits of XXH3 under a
+// SHA-NI path on x86) against ~23 ns for one AES-NI block, on the path of
+// every request. The digest need not resist a guess of the secret (128
+// random bits). Logs name a token only by Tag(): 64 bits of XXH3 under a
 // third per-process key, which links log lines together within one process
 // life and reveals nothing about the token.
 //
@@ -51,16 +51,22 @@
 //
 // Memory (x86-64): a session record is 64 bytes (one cache line), an alias
 // record 72; each table slot is 8 bytes at a load factor between 3/8 and 3/4
-// (so 11 to 21 bytes per entry). Records live in slabs of 4096 that are
-// allocated as the store grows and never freed; freed records are reused and
-// the tables grow incrementally (keyed_table.h), so steady-state operation
-// does not allocate and growth never stalls the loop. Memory follows the live
-// entries, not the caps.
+// (so 11 to 21 bytes per entry; for a short while after a table doubles, the
+// old half-size table is still being drained). Records live in slabs
+// (slab_pool.h) mapped as the store grows and never unmapped; freed records
+// are reused and the tables grow incrementally (keyed_table.h), so
+// steady-state operation does not allocate and growth never stalls the loop.
+// Memory follows the live entries, not the caps: bench_store measures 82
+// bytes per session and 90 per alias at a million of each.
 //
-// Cost: lookup is a base64 decode, one XXH3, a probe of the table, one AES
-// block and a 16-byte constant-time compare, about 100 ns with a million live
-// sessions; redemption adds a 32-byte DRBG draw (~200 ns) and a second AES
-// block. bench/bench_store.cpp measures all of this.
+// Cost: a lookup is a base64 decode, one XXH3, a table probe, one AES block
+// and a 16-byte constant-time compare: about 75 ns when everything is in
+// cache. With a million sessions it is dominated by two dependent cache
+// misses (the table slot, then the record it names); on the reference VM,
+// where one random DRAM access costs 150-200 ns even with huge pages, that
+// makes ~400 ns. Redemption adds a 32-byte DRBG draw (~200 ns), a second AES
+// block and the writes of the new session, its family and wheel links.
+// bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>
