@@ -16,6 +16,7 @@ namespace {
 constexpr size_t kTokenLength = 43;  // 32 bytes in base64url, no padding
 constexpr char kAmfType[] = "application/x-amf";
 constexpr uint64_t kAliasesPerConnection = 2000;
+constexpr int kMintPipeline = 8;  // the redeem set-up mints in bulk
 
 // What every user of one scenario shares: where to send requests, who to log
 // in as, and the page sessions the login phase created.
@@ -696,7 +697,7 @@ Status MakeScenario(const ScenarioOptions& options, const PhaseOptions& timed_in
       const uint64_t quota = total / n + (i < total % n ? 1 : 0);
       users.push_back(s->Own<RedeemUser>(&s->site_, &s->pool_, quota));
     }
-    s->AddPhase(Setup("mint", 1, timed.pipeline), users);
+    s->AddPhase(Setup("mint", 1, std::max(timed.pipeline, kMintPipeline)), users);
     timed.phase = 2;
     s->SetUnit("redemption");
     s->AddPhase(timed, users);
