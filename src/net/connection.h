@@ -63,13 +63,13 @@ class Connection {
   void Close();
 
   bool closing() const { return state_ == State::kClosing; }
-  bool holds_handshake_slot() const { return holds_slot_; }
-
-  // The server's bookkeeping: where this connection sits in its lists.
-  std::list<std::unique_ptr<Connection>>::iterator self;
-  std::optional<std::list<Connection*>::iterator> queued;
 
  private:
+  // The server keeps these: where this connection sits in its lists.
+  friend class Server::Impl;
+  std::list<std::unique_ptr<Connection>>::iterator position_;
+  std::optional<std::list<Connection*>::iterator> queue_position_;
+
   enum class State : unsigned char { kWaitSlot, kHandshake, kHttp, kLinger, kClosing };
 
   static void OnAlloc(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);

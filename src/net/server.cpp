@@ -155,7 +155,7 @@ void Server::Impl::OnAccepted(Listener* listener, int fd, const sockaddr_storage
   auto owned = std::make_unique<Connection>(this, listener, peer);
   Connection* connection = owned.get();
   connections_.push_front(std::move(owned));
-  connection->self = connections_.begin();
+  connection->position_ = connections_.begin();
   ++stats_.connections_open;
   ++stats_.connections_total;
   if (Status s = connection->Open(fd); !s.ok()) {
@@ -200,7 +200,7 @@ void Server::Impl::OnConnectionClosing(Connection* connection) {
 }
 
 void Server::Impl::OnConnectionFreed(Connection* connection) {
-  connections_.erase(connection->self);
+  connections_.erase(connection->position_);
   if (draining_ && connections_.empty() && drain_done_) FinishDrain();
 }
 
@@ -209,7 +209,7 @@ bool Server::Impl::AcquireHandshake(Connection* connection) {
     ++stats_.handshakes_in_progress;
     return true;
   }
-  connection->queued = handshake_queue_.insert(handshake_queue_.end(), connection);
+  connection->queue_position_ = handshake_queue_.insert(handshake_queue_.end(), connection);
   return false;
 }
 
@@ -218,16 +218,16 @@ void Server::Impl::ReleaseHandshake() {
   while (!handshake_queue_.empty() && stats_.handshakes_in_progress < shared_.limits.max_handshakes) {
     Connection* next = handshake_queue_.front();
     handshake_queue_.pop_front();
-    next->queued.reset();
+    next->queue_position_.reset();
     ++stats_.handshakes_in_progress;
     next->BeginHandshake();
   }
 }
 
 void Server::Impl::LeaveHandshakeQueue(Connection* connection) {
-  if (!connection->queued) return;
-  handshake_queue_.erase(*connection->queued);
-  connection->queued.reset();
+  if (!connection->queue_position_) return;
+  handshake_queue_.erase(*connection->queue_position_);
+  connection->queue_position_.reset();
 }
 
 void Server::Impl::Drain(Duration timeout, std::function<void()> done) {

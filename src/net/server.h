@@ -72,7 +72,7 @@ struct ServerLimits {
   uint32_t max_requests_per_connection = 10000;  // 0: no limit; the last one says Connection: close
   uint32_t max_pipelined = 16;            // responses waiting to be written before parsing pauses
   uint64_t max_write_queue = 1024 * 1024; // unsent bytes before the connection closes
-  uint32_t max_connections = 10000;       // open connections; at the cap, accepting pauses
+  uint32_t max_connections = 10000;       // open connections; at the cap every listener pauses accepting
   uint32_t max_handshakes = 256;          // TLS handshakes in progress; later ones wait their turn
 };
 
@@ -150,7 +150,9 @@ class Server {
   // open connections keep theirs. On failure the current context stays and
   // the Status says why.
   Status ReloadTls(const TlsOptions& tls);
-  // New limits for connections accepted and requests begun from now on.
+  // New limits (e.g. after a configuration reload). Counts, deadlines and
+  // queue sizes apply at once; the head and body size limits apply to
+  // connections accepted from now on (open ones keep those they began with).
   void UpdateLimits(const ServerLimits& limits);
   // "AB:CD:..." SHA-256 of the current certificate's DER; empty without TLS.
   std::string certificate_fingerprint() const;

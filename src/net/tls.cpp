@@ -27,6 +27,10 @@ const int kCiphersuites[] = {
     0,
 };
 
+// Only HTTP/1.1 is spoken; saying so lets a client that offers h2 first
+// settle on http/1.1 rather than guess.
+const char* kAlpn[] = {"http/1.1", nullptr};
+
 const uint16_t kGroups[] = {
     MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
     MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
@@ -156,6 +160,9 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   mbedtls_ssl_conf_tls13_key_exchange_modes(&config_, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
   mbedtls_ssl_conf_session_tickets_cb(&config_, mbedtls_ssl_ticket_write, ParseTicket, tickets->get());
   mbedtls_ssl_conf_new_session_tickets(&config_, 1);
+  if ((ret = mbedtls_ssl_conf_alpn_protocols(&config_, kAlpn)) != 0) {
+    return Status::Error(Code::kInternal, "TLS ALPN: " + MbedtlsError(ret));
+  }
   if ((ret = mbedtls_ssl_conf_own_cert(&config_, &chain_, &key_)) != 0) {
     return Status::Error(Code::kInternal, "TLS certificate: " + MbedtlsError(ret));
   }
