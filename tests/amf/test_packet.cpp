@@ -5,6 +5,7 @@
 
 #include "amf/flex.h"
 #include "amf_test_util.h"
+#include "random_values.h"
 
 using namespace amfgate;
 using namespace amfgate::amf;
@@ -62,8 +63,34 @@ std::string FlexPacket() {
   return out;
 }
 
+// A Flex client ping in the small form (DSC), as sent after small messages
+// were negotiated.
+std::string SmallPingPacket() {
+  std::string dsc = Hex("11 0A 07") + Utf8Vr("DSC") + Hex("98 02 0A 0B 01") + Utf8Vr("DSId") +
+                    Hex("06") + Utf8Vr("nil") + Hex("01 06") + Utf8Vr("M1") + Hex("0C 21") +
+                    std::string(16, '\x5A') + Hex("01 06") + Utf8Vr("C1") + Hex("01 04 05");
+  std::string args = Hex("0A 00 00 00 01") + dsc;
+  return Hex("00 03 00 00 00 01") + Utf8("null") + Utf8("/2") + Message(args, args.size());
+}
+
 std::vector<std::string> ValidPackets() {
-  return {LoginByAliasPacket(), HeadersAndTwoBodies(), FlexPacket(), Hex("00 03 00 00 00 00")};
+  std::vector<std::string> packets = {LoginByAliasPacket(), HeadersAndTwoBodies(), FlexPacket(),
+                                      SmallPingPacket(), Hex("00 03 00 00 00 00")};
+  // And some random ones, with every value type and references.
+  Arena arena;
+  RandomValues gen(99, arena);
+  for (int i = 0; i < 30; ++i) {
+    Body body;
+    body.target = "echo.echo";
+    body.response = "/1";
+    body.value = gen.Next(Format::kAmf0);
+    Packet p;
+    p.bodies = {&body, 1};
+    std::string out;
+    REQUIRE(EncodePacket(p, arena, &out).ok());
+    packets.push_back(out);
+  }
+  return packets;
 }
 
 }  // namespace
