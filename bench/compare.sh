@@ -15,7 +15,7 @@
 # BENCH_CONNECTIONS (50; handshake runs use 4 connections and twice the
 # window, as the client's side of a handshake costs more than the server's), BENCH_MEMORY (1; 0 skips the 1,000,000-session
 # memory run), BENCH_PARTS (which parts to run, default all:
-# "ceiling nginx redis amfgate memory"), BENCH_PUBLISH (1: copy the results
+# "ceiling nginx redis amfgate memory profile"; profile needs perf), BENCH_PUBLISH (1: copy the results
 # to bench/results/; 0: leave them in build/bench-compare/ only).
 set -euo pipefail
 
@@ -26,13 +26,15 @@ SECS=${BENCH_SECONDS:-3}
 ROUNDS=${BENCH_ROUNDS:-3}
 CONNS=${BENCH_CONNECTIONS:-50}
 MEMORY=${BENCH_MEMORY:-1}
-PARTS=" ${BENCH_PARTS:-ceiling nginx redis amfgate memory} "
+PARTS=" ${BENCH_PARTS:-ceiling nginx redis amfgate memory profile} "
 PUBLISH=${BENCH_PUBLISH:-1}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
 ALIASES=${BENCH_ALIASES:-100000}
 REDIS_KEYS=1000000
 REDIS_REQUESTS=${BENCH_REDIS_REQUESTS:-$((SECS * 50000))}
+# The binaries are copied into the work directory first, so that a rebuild
+# of build/ during the run changes nothing (and profiles keep their symbols).
 AMFGATE=$BUILD/amfgate
 LOAD=$BUILD/amfgate-bench
 HZ=$(getconf CLK_TCK)
@@ -55,8 +57,11 @@ stop_pid() {
   done
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  forget_pid "$pid"
+}
+forget_pid() {
   local keep=() p
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || keep+=("$p"); done
+  for p in "${PIDS[@]+"${PIDS[@]}"}"; do [ "$p" = "$1" ] || keep+=("$p"); done
   PIDS=("${keep[@]+"${keep[@]}"}")
 }
 cleanup() {
@@ -388,6 +393,60 @@ bench_memory() {
   stop_pid "$REDIS_PID"
 }
 
+# --- profiles: where amfgate's CPU goes in the timed phase of a scenario
+
+# profile_run LABEL SETUP_LINES amfgate-bench-arguments...: runs the
+# scenario, waits for its set-up phases to finish (the load generator prints
+# one "setup" line per phase), then samples the server with perf.
+profile_run() {
+  local label=$1 setups=$2 out=$WORK/logs/profile_$1.txt i
+  shift 2
+  log "profile: $label"
+  taskset -c "$LOAD_CPU" "$LOAD" "$@" --label "$label" --server-pid "$AMF_PID" --duration "$((SECS + 3))" \
+    >"$out" 2>&1 &
+  local load=$!
+  PIDS+=("$load")
+  for i in $(seq 600); do
+    [ "$(grep -c '^setup ' "$out")" -ge "$setups" ] && break
+    kill -0 "$load" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 1  # past the warm-up
+  # DWARF unwinding: Debian's mbedTLS and libc have no frame pointers.
+  perf record -F 999 --call-graph dwarf,8192 -p "$AMF_PID" -o "$WORK/perf.$label.data" -- sleep "$SECS" \
+    >/dev/null 2>&1 ||
+    die "perf record failed"
+  wait "$load" || die "$label: the load generator reported an error (log: $out)"
+  forget_pid "$load"
+  # A report that finds nothing to show leaves a shorter file, not a failure.
+  {
+    echo "# $label: amfgate's CPU in the timed phase, by DSO and by function (self time)"
+    grep -E '^  (requests|server) ' "$out"
+    perf report -i "$WORK/perf.$label.data" --no-children --sort dso --stdio -g none 2>/dev/null |
+      grep -E '^ +[0-9]'
+    echo
+    perf report -i "$WORK/perf.$label.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
+      grep -E '^ +[0-9]' | sed -n '1,40p'
+    echo
+    echo "# inclusive time (children included): amfgate's functions and mbedTLS's entry points"
+    perf report -i "$WORK/perf.$label.data" --children --sort sym --stdio -g none 2>/dev/null |
+      grep -E '^ +[0-9]' | grep -E 'amfgate::|mbedtls_(ssl_|ecdsa_|ecdh|pk_|ecp_mul|ecp_gen|gcm|sha256_f)|psa_' |
+      sed -n '1,45p'
+  } >"$WORK/profile.$label.txt" || true
+}
+
+bench_profiles() {
+  command -v perf >/dev/null || { log "perf is missing (Debian: linux-perf): no profiles"; return 0; }
+  start_amfgate 600
+  local plain=http://127.0.0.1:$AMF_PLAIN tls=https://127.0.0.1:$AMF_TLS
+  local common=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING" --connections "$CONNS")
+  profile_run amfgate_whoami_plain 2 whoami --url "$plain" "${common[@]}"
+  profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
+  profile_run amfgate_hs_full 0 handshake --url "$tls" --path /crossdomain.xml --connections 4
+  profile_run amfgate_hs_resumed 1 handshake --resume --url "$tls" --path /crossdomain.xml --connections 4
+  stop_pid "$AMF_PID"
+}
+
 # --- summary: medians over rounds, ratios within a round
 
 summarize() {
@@ -494,18 +553,22 @@ main() {
   [ "$(nproc)" -ge 2 ] || log "only one core: server and load share it, figures will be pessimistic"
   "$LOAD" self-test >/dev/null || die "the load generator's self-test failed: run $LOAD self-test"
   install_packages
-  rm -rf "$WORK" && mkdir -p "$WORK/logs"
+  rm -rf "$WORK" && mkdir -p "$WORK/logs" "$WORK/bin"
+  cp "$AMFGATE" "$LOAD" "$WORK/bin/"
+  AMFGATE=$WORK/bin/amfgate
+  LOAD=$WORK/bin/amfgate-bench
   : >"$RESULTS_TSV"
   local started=$SECONDS r
   make_certificate
-  if part amfgate || part memory; then make_users; fi
+  if part amfgate || part memory || part profile; then make_users; fi
   for r in $(seq "$ROUNDS"); do
     part ceiling && bench_ceiling "$r"
     part nginx && bench_nginx "$r"
     part redis && bench_redis "$r"
     part amfgate && bench_amfgate "$r"
   done
-  [ "$MEMORY" = 1 ] && part memory && bench_memory
+  if [ "$MEMORY" = 1 ] && part memory; then bench_memory; fi
+  if part profile; then bench_profiles; fi
   summarize >"$WORK/bench.txt"
   {
     echo "Machine: $(machine)"
@@ -530,6 +593,8 @@ main() {
     mkdir -p "$ROOT/bench/results"
     cp "$WORK/summary.md" "$WORK/bench.txt" "$WORK/results.tsv" "$ROOT/bench/results/"
     [ -f "$WORK/bench.png" ] && cp "$WORK/bench.png" "$ROOT/bench/results/"
+    rm -f "$ROOT"/bench/results/profile.*.txt
+    for f in "$WORK"/profile.*.txt; do [ -f "$f" ] && cp "$f" "$ROOT/bench/results/"; done
     log "published to bench/results/"
   fi
 }

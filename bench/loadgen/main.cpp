@@ -319,6 +319,8 @@ int Run(int argc, char** argv) {
     if (!phase.options.timed) {
       std::printf("setup %-16s %llu requests in %.2f s\n", phase.options.name,
                   static_cast<unsigned long long>(result.requests), result.seconds);
+      // Scripts watch for these lines to know when the timed phase begins.
+      std::fflush(stdout);
     }
   }
   driver.Shutdown();
