@@ -40,6 +40,12 @@ int64_t CeilSeconds(Duration d) { return d <= 0 ? 0 : (d + kSecond - 1) / kSecon
 
 void NoStore(Response& response) { response.SetNoStore(); }
 
+// The server's default Referrer-Policy is no-referrer, under which browsers
+// send `Origin: null` even on same-origin form POSTs; the pages with forms
+// keep the real origin for their own site so the Origin check can pass, and
+// still send nothing to other sites.
+void FormReferrerPolicy(Response& response) { (void)response.AddHeader("Referrer-Policy", "same-origin"); }
+
 }  // namespace
 
 Pages::Pages(PagesOptions options, PagesDeps deps, const CsrfKey& csrf)
@@ -95,6 +101,7 @@ void Pages::RenderLogin(const Request& request, Response& response, int status, 
   response.Html(status, deps_.templates->Render("login", values));
   NoStore(response);
   (void)response.AddHeader("Content-Security-Policy", kLoginCsp);
+  FormReferrerPolicy(response);
   (void)response.AddHeader("Set-Cookie", CredentialCookie(kCsrfCookie, request.is_tls, binding, -1));
 }
 
@@ -269,6 +276,7 @@ void Pages::HandleApp(const Request& request, Response& response) {
                     "media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self' " +
                     origin + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   (void)response.AddHeader("Content-Security-Policy", csp);
+  FormReferrerPolicy(response);
   if (!cookie_name.empty()) {
     int64_t max_age = std::min(CeilSeconds(options_.alias_ttl), CeilSeconds(alias->expires - now));
     (void)response.AddHeader("Set-Cookie", SetCookieValue(cookie_name, alias->token.view(),
