@@ -32,6 +32,8 @@ TEST_CASE("the login form sets a CSRF cookie, is no-store and cannot be framed")
   CHECK(form.content_type.rfind("text/html", 0) == 0);
   CHECK(form.Header("Cache-Control") == "no-store");
   CHECK(form.Header("Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+  // Under no-referrer a browser sends Origin: null on its own form POSTs.
+  CHECK(form.Header("Referrer-Policy") == "same-origin");
   std::string cookie = form.Header("Set-Cookie");
   CHECK(cookie.rfind("__Host-csrf=", 0) == 0);
   CHECK(cookie.find("; Path=/; Secure; HttpOnly; SameSite=Strict") != std::string::npos);
