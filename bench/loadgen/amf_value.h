@@ -58,7 +58,6 @@ class ValueArena {
   Value* Double(double d);
   Value* Bool(bool b);
   void Clear() { nodes_.clear(); }
-  size_t size() const { return nodes_.size(); }
 
  private:
   std::deque<Value> nodes_;  // stable addresses as it grows

@@ -38,7 +38,6 @@ class Connection {
   void Begin(User* user);
   // Closes the socket; no reconnect follows.
   void Shutdown();
-  bool closed() const { return state_ == State::kClosed; }
 
  private:
   enum class State { kClosed, kConnecting, kHandshaking, kOpen, kClosing };

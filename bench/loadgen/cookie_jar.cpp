@@ -66,13 +66,6 @@ void CookieJar::Set(std::string_view name, std::string_view value) {
   Apply(SetCookie{name, value, false});
 }
 
-std::string_view CookieJar::Get(std::string_view name) const {
-  for (const auto& [n, v] : cookies_) {
-    if (n == name) return v;
-  }
-  return {};
-}
-
 void CookieJar::Render() {
   header_.clear();
   for (const auto& [n, v] : cookies_) {

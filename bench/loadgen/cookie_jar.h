@@ -29,9 +29,7 @@ class CookieJar {
  public:
   void Apply(const SetCookie& cookie);
   void Set(std::string_view name, std::string_view value);
-  std::string_view Get(std::string_view name) const;  // empty when absent
   bool empty() const { return cookies_.empty(); }
-  size_t size() const { return cookies_.size(); }
 
   // "a=1; b=2": the value of a Cookie header; empty when the jar is.
   const std::string& header() const { return header_; }

@@ -41,15 +41,6 @@ void Histogram::Record(int64_t ns) {
   sum_ += static_cast<double>(ns);
 }
 
-void Histogram::Merge(const Histogram& other) {
-  if (other.count_ == 0) return;
-  for (size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
-  min_ = count_ == 0 ? other.min_ : std::min(min_, other.min_);
-  max_ = std::max(max_, other.max_);
-  count_ += other.count_;
-  sum_ += other.sum_;
-}
-
 void Histogram::Clear() {
   std::fill(counts_.begin(), counts_.end(), 0);
   count_ = 0;

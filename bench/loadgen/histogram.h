@@ -19,7 +19,6 @@ class Histogram {
   Histogram();
 
   void Record(int64_t ns);
-  void Merge(const Histogram& other);
   void Clear();
 
   uint64_t count() const { return count_; }

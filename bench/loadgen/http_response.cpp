@@ -45,7 +45,6 @@ void Response::Reset() {
   status = 0;
   keep_alive = true;
   content_type = {};
-  location = {};
   set_cookies.clear();
   body = {};
 }
@@ -107,8 +106,6 @@ Code ResponseParser::Parse(std::string_view in, size_t* consumed, Response* out)
       if (ContainsTokenNoCase(value, "keep-alive")) out->keep_alive = out->keep_alive || http10;
     } else if (EqualsNoCase(name, "content-type")) {
       out->content_type = value;
-    } else if (EqualsNoCase(name, "location")) {
-      out->location = value;
     } else if (EqualsNoCase(name, "set-cookie")) {
       out->set_cookies.push_back(value);
     }

@@ -5,10 +5,9 @@
 // masked by the same bug on the client side. It parses one response at a time
 // from the front of a connection's input buffer: framing by Content-Length or
 // chunked transfer coding (bodies of 1xx/204/304 are empty), the status, and
-// the few headers the scenarios check (Content-Type, Connection, Location,
-// Set-Cookie). It is strict where a bench must be (a malformed status line or
-// framing is an error, not a guess) and keeps no state between responses
-// except how much of the current one it already knows it needs.
+// the few headers the scenarios check (Content-Type, Connection, Set-Cookie). It is strict where a
+// bench must be (a malformed status line or framing is an error, not a guess) and keeps no state
+// between responses except how much of the current one it already knows it needs.
 //
 // A Response's views point into the buffer passed to Parse (or, for chunked
 // bodies, into the parser's own storage) and stay valid until that buffer or
@@ -28,7 +27,6 @@ struct Response {
   int status = 0;
   bool keep_alive = true;  // false after `Connection: close` or an HTTP/1.0 reply
   std::string_view content_type;
-  std::string_view location;
   std::vector<std::string_view> set_cookies;  // each Set-Cookie value, as sent
   std::string_view body;
 

@@ -47,10 +47,8 @@ void TestHistogram() {
   Check(std::fabs(p99 - 99e6) <= 99e6 / 128 + 1000, "p99 of a uniform distribution");
   Check(std::fabs(p999 - 99.9e6) <= 99.9e6 / 128 + 1000, "p99.9 of a uniform distribution");
   Check(h.Percentile(100) == h.max(), "p100 is the maximum");
-  Histogram other;
-  other.Record(5);
-  h.Merge(other);
-  Check(h.Validate() && h.count() == 100001 && h.min() == 5, "merge");
+  h.Clear();
+  Check(h.Validate() && h.count() == 0 && h.Percentile(99) == 0, "clear");
 }
 
 void TestResponses() {
@@ -79,12 +77,12 @@ void TestResponses() {
       }
       if (c != Code::kOk) break;
       seen.push_back(std::to_string(r.status) + "|" + std::string(r.body) + "|" +
-                     (r.keep_alive ? "k" : "c") + "|" + std::string(r.location) + "|" +
+                     (r.keep_alive ? "k" : "c") + "|" + std::string(r.content_type) + "|" +
                      std::to_string(r.set_cookies.size()));
       buffer.erase(0, consumed);
     }
-    const bool ok = seen.size() == 3 && seen[0] == "200|hello|k||1" &&
-                    seen[1] == "303|abcde|k|/app|0" && seen[2] == "204||c||0";
+    const bool ok = seen.size() == 3 && seen[0] == "200|hello|k|application/x-amf|1" &&
+                    seen[1] == "303|abcde|k||0" && seen[2] == "204||c||0";
     Check(ok, "three pipelined responses parse the same at every split point");
     if (!ok) break;
   }
@@ -117,8 +115,7 @@ void TestCookies() {
   Check(jar.header() == "__Host-gsid=tok; sid=1", "Cookie header");
   Check(ParseSetCookie("sid=; Max-Age=0", &c) && c.expired, "Max-Age=0 expires");
   jar.Apply(c);
-  Check(jar.header() == "__Host-gsid=tok" && jar.Get("sid").empty(),
-        "an expired cookie leaves the jar");
+  Check(jar.header() == "__Host-gsid=tok", "an expired cookie leaves the jar");
   Check(!ParseSetCookie("novalue", &c), "a Set-Cookie without = is refused");
 }
 

@@ -56,10 +56,9 @@ Status TlsClientConfig::Init(const TlsOptions& options) {
   mbedtls_ssl_conf_groups(&conf_, groups_.data());
   mbedtls_ssl_conf_session_tickets(&conf_, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
   mbedtls_ssl_conf_tls13_key_exchange_modes(&conf_, options.tls13_kex_modes);
-  keep_tickets_ = options.keep_tickets;
   mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
-      &conf_, keep_tickets_ ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
-                            : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
+      &conf_, options.keep_tickets ? MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED
+                                   : MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_DISABLED);
   return Status::Ok();
 }
 

@@ -43,14 +43,12 @@ class TlsClientConfig {
 
   Status Init(const TlsOptions& options);
   const mbedtls_ssl_config* get() const { return &conf_; }
-  bool keep_tickets() const { return keep_tickets_; }
 
  private:
   mbedtls_entropy_context entropy_;
   mbedtls_ctr_drbg_context drbg_;
   mbedtls_ssl_config conf_;
   std::vector<uint16_t> groups_;  // referenced by conf_, so it lives here
-  bool keep_tickets_ = false;
 };
 
 // A saved session (ticket) to resume from; empty until a handshake fills it.
