@@ -25,6 +25,13 @@
 // children are written); anything that walks a Value graph must do the same
 // (see compare.h, and keep a visited set in dump tools).
 //
+// What is not recorded, because Flash and PyAMF never write it and the
+// specifications give it no meaning: non-minimal U29 encodings, a string or
+// traits written inline again where a reference was possible (re-encoding
+// writes the reference), the insignificant header bits of externalizable
+// traits and of AMF3 Date/XML/ByteArray headers. Such input decodes to the
+// same Value and re-encodes in the canonical form.
+//
 // Lifetimes: nodes live in the Arena that created them; decoded strings,
 // names, XML text, ByteArray bytes and flag bytes are views into the decoder's
 // input buffer. Both the arena and the input must outlive every Value.
