@@ -29,7 +29,7 @@
 // specifications give it no meaning: non-minimal U29 encodings, a string or
 // traits written inline again where a reference was possible (re-encoding
 // writes the reference), the insignificant header bits of externalizable
-// traits and of AMF3 Date/XML/ByteArray headers. Such input decodes to the
+// traits and of AMF3 Date headers. Such input decodes to the
 // same Value and re-encodes in the canonical form.
 //
 // Lifetimes: nodes live in the Arena that created them; decoded strings,
