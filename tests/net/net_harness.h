@@ -59,6 +59,7 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   bool connected() const { return fd_ >= 0; }
+  void set_timeout(int timeout_ms) { timeout_ms_ = timeout_ms; }
   bool Send(std::string_view bytes);
   // Reads whatever arrives within the timeout (at least one byte unless the
   // peer closed or the time ran out).
