@@ -558,7 +558,8 @@ main() {
   AMFGATE=$WORK/bin/amfgate
   LOAD=$WORK/bin/amfgate-bench
   : >"$RESULTS_TSV"
-  local started=$SECONDS r
+  local started=$SECONDS r load_before
+  load_before=$(cut -d' ' -f1 /proc/loadavg)
   make_certificate
   if part amfgate || part memory || part profile; then make_users; fi
   for r in $(seq "$ROUNDS"); do
@@ -574,6 +575,8 @@ main() {
     echo "Machine: $(machine)"
     echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), $ROUNDS round(s) of ${SECS} s windows, $CONNS connections," \
       "server on CPU $SERVER_CPU, load on CPU $LOAD_CPU, medians over rounds; $((SECONDS - started)) s in all."
+    echo "Other load on the machine: load average $load_before at the start, $(cut -d' ' -f1 /proc/loadavg) at the end" \
+      "(anything much above 2 means other work shared the cores)."
     echo
     cat "$WORK/table.md"
   } >"$WORK/summary.md"
