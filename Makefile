@@ -30,7 +30,8 @@ ifneq ($(SAN),)
   LDFLAGS  += $(SANFLAGS)
 endif
 ifneq ($(FUZZ),)
-  FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -DAMFGATE_FUZZING
+  # UBSan must abort, not print and carry on, or libFuzzer never sees it.
+  FUZZFLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -DAMFGATE_FUZZING
   CXXFLAGS += $(FUZZFLAGS)
   CFLAGS   += $(FUZZFLAGS)
 endif
@@ -49,7 +50,7 @@ FUZZERS      := $(patsubst tests/fuzz/%.cpp,%,$(wildcard tests/fuzz/fuzz_*.cpp))
 BENCHES      := $(patsubst bench/%.cpp,%,$(wildcard bench/bench_*.cpp))
 -include $(wildcard tests/*/deps.mk)
 
-.PHONY: all test test-run bench bench-compare fuzz interop run clean setup
+.PHONY: all test test-run bench bench-compare fuzz fuzz-run interop run clean setup
 all: $(BUILD)/amfgate $(BUILD)/libamfgate.a $(BUILD)/examples/embed
 
 setup: $(STAMP)
@@ -100,17 +101,24 @@ test:
 	@$(MAKE) --no-print-directory test-run
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 test-run
 
+# libFuzzer targets, tests/fuzz/fuzz_<name>.cpp, built with clang (the modules
+# too) into build/fuzz/fuzz/. Each links the modules in FUZZ_DEPS_fuzz_<name>
+# (tests/fuzz/deps.mk; default all). `make fuzz` installs clang if missing and
+# runs each target (or those in FUZZ_TARGETS) for FUZZ_SECONDS on a copy of its
+# seed corpus; crash inputs go to build/fuzz-findings/<name>/.
 define fuzz_bin
-$(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(MOD_LIBS) $(BUILD)/libllhttp.a
+$(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(foreach m,$(or $(FUZZ_DEPS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a) $(BUILD)/libllhttp.a
 	@mkdir -p $$(dir $$@)
-	$$(CXX) -fsanitize=fuzzer,address,undefined $$< $$(call link_libs,$(MODULES)) -o $$@
+	$$(CXX) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$< $$(call link_libs,$(or $(FUZZ_DEPS_$(1)),$(MODULES))) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_bin,$(f))))
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS ?= $(FUZZERS)
 fuzz:
+	@bash tests/fuzz/setup.sh
 	@$(MAKE) --no-print-directory CXX=clang++ CC=clang BUILD=build/fuzz FUZZ=1 OPT=-O1 fuzz-run
-fuzz-run: $(foreach f,$(FUZZERS),$(BUILD)/fuzz/$(f))
-	@bash tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS) $^
+fuzz-run: $(foreach f,$(FUZZ_TARGETS),$(BUILD)/fuzz/$(f))
+	@bash tests/fuzz/run_fuzzers.sh $(FUZZ_SECONDS) build/fuzz-findings $^
 
 define bench_bin
 $(BUILD)/bench/$(1): $(BUILD)/obj/bench/$(1).o $(MOD_LIBS) $(BUILD)/libllhttp.a
