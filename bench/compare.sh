@@ -356,19 +356,20 @@ bench_ceiling() {
 
 bench_memory() {
   log "memory: amfgate RSS at idle, with 100,000 and with 1,000,000 live sessions"
-  # A 1 s alias TTL lets each redeemed alias's tombstone go within a second,
-  # so what stays is sessions, not the aliases that made them.
-  start_amfgate 1
+  # A short alias TTL (3 s: an alias must outlive its trip through a busy
+  # server) lets each redeemed alias's tombstone go soon after, so what
+  # stays, and what RSS shows 4 s after the last session, is sessions.
+  start_amfgate 3
   sleep 1
   local idle s100k s1m
   idle=$(rss_kib "$AMF_PID")
   local fill=(--url "http://127.0.0.1:$AMF_PLAIN" --origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING"
-    --connections 8 --pipeline 32 --limit 300)
+    --connections 8 --pipeline 16 --limit 300)
   run_load 0 amfgate_fill_100k "$AMF_PID" sessions --sessions 100000 "${fill[@]}"
-  sleep 2.5
+  sleep 4
   s100k=$(rss_kib "$AMF_PID")
   run_load 0 amfgate_fill_1m "$AMF_PID" sessions --sessions 900000 "${fill[@]}"
-  sleep 2.5
+  sleep 4
   s1m=$(rss_kib "$AMF_PID")
   stop_pid "$AMF_PID"
   record 0 memory amfgate_rss_idle_kib "$idle"

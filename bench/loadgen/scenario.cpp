@@ -562,8 +562,8 @@ class PopulateUser : public User {
 
   Next NextRequest(std::string* out) override {
     if (!aliases_.empty()) {
-      AppendGatewayCall(out, *site_, {}, RedeemPacket(aliases_.back()));
-      aliases_.pop_back();
+      AppendGatewayCall(out, *site_, {}, RedeemPacket(aliases_.front()));
+      aliases_.pop_front();
       inflight_.push_back(Step::kRedeem);
       return Next::kSend;
     }
@@ -592,7 +592,7 @@ class PopulateUser : public User {
   Site* site_;
   SessionQuota* quota_;
   std::deque<Step> inflight_;
-  std::vector<std::string> aliases_;
+  std::deque<std::string> aliases_;  // oldest first: aliases expire
   ValueArena arena_;
 };
 
