@@ -28,18 +28,6 @@ void WriteAll(int fd, std::string_view data) {
   }
 }
 
-// "2024-05-01T12:00:00.123Z": wall clock, UTC, millisecond precision.
-void AppendTimestamp(std::string* out) {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  tm parts;
-  gmtime_r(&ts.tv_sec, &parts);
-  char buf[40];
-  size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &parts);
-  snprintf(buf + n, sizeof buf - n, ".%03ldZ", ts.tv_nsec / 1000000);
-  out->append(buf);
-}
-
 Status OpenForAppend(const std::string& path, int* fd) {
   int f = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
   if (f < 0) return Status::Error(Code::kIoError, path + ": " + strerror(errno));
@@ -142,6 +130,25 @@ Status Logger::Reopen() {
   return first;
 }
 
+void Logger::AppendTimestamp(std::string* out) {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  // Formatting the date costs more than the rest of an access line; it
+  // changes once a second, so the formatted second is kept.
+  if (ts.tv_sec != stamp_second_) {
+    tm parts;
+    gmtime_r(&ts.tv_sec, &parts);
+    char buf[32];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &parts);
+    stamp_text_.assign(buf, n);
+    stamp_second_ = ts.tv_sec;
+  }
+  out->append(stamp_text_);
+  char millis[24];
+  snprintf(millis, sizeof millis, ".%03ldZ", ts.tv_nsec / 1000000);
+  out->append(millis);
+}
+
 void Logger::Emit(char kind, std::string_view line) {
   if (capture_) {
     capture_(kind, line);
@@ -213,8 +220,8 @@ void Logger::Access(const AccessEntry& entry) {
   size_t query = target.find('?');
   if (query != std::string_view::npos) target = target.substr(0, query);
 
-  std::string line;
-  line.reserve(96 + target.size());
+  std::string& line = access_line_;  // reused: no allocation per request once warm
+  line.clear();
   AppendTimestamp(&line);
   line.push_back(' ');
   AppendEscaped(&line, entry.peer);

@@ -103,6 +103,8 @@ class Logger {
 
  private:
   void Emit(char kind, std::string_view line);
+  // "2024-05-01T12:00:00.123Z": wall clock, UTC, millisecond precision.
+  void AppendTimestamp(std::string* out);
 
   LogLevel level_ = LogLevel::kInfo;
   int error_fd_ = 2;
@@ -110,6 +112,9 @@ class Logger {
   int access_fd_ = -1;
   std::string access_path_;  // empty: off; "-": stderr
   std::string access_buffer_;
+  std::string access_line_;
+  int64_t stamp_second_ = -1;
+  std::string stamp_text_;  // the formatted stamp_second_, without fraction
   Capture capture_;
 };
 
