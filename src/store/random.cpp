@@ -17,11 +17,9 @@ constexpr size_t kExtraSourceThreshold = 32;
 std::string MbedError(int ret) {
   char text[128];
   mbedtls_strerror(ret, text, sizeof(text));
-  return std::string(text) + " (-0x" + [ret] {
-    char hex[16];
-    snprintf(hex, sizeof(hex), "%04x", static_cast<unsigned>(-ret));
-    return std::string(hex);
-  }() + ")";
+  char code[24];
+  snprintf(code, sizeof(code), " (-0x%04x)", static_cast<unsigned>(-ret));
+  return std::string(text) + code;
 }
 
 }  // namespace
