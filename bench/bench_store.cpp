@@ -93,8 +93,10 @@ struct StringViewHash {
 }  // namespace
 
 int main() {
-  std::printf("bench_store: %s, %u hardware threads\n", CpuModel().c_str(),
-              std::thread::hardware_concurrency());
+  std::string load;
+  std::getline(std::ifstream("/proc/loadavg"), load);
+  std::printf("bench_store: %s, %u hardware threads, load average %s\n", CpuModel().c_str(),
+              std::thread::hardware_concurrency(), load.substr(0, load.find(' ')).c_str());
   std::unique_ptr<Random> random;
   Status s = Random::Open("amfgate bench_store", &random);
   if (!s.ok()) Fail(s.ToString().c_str(), 0);
