@@ -173,7 +173,11 @@ e2e:
 	@AMFGATE_BIN=$(abspath $(BUILD)/amfgate) E2E_OUT=$(abspath $(BUILD)/e2e) \
 	  DOCROOT=$(abspath $(DOCROOT_DIR)) node e2e/run.mjs
 
+# Starts the server on its built-in defaults with the demo SWF and Ruffle in
+# the document root, so a person sees the handoff in a browser.
 run: $(BUILD)/amfgate
+	@bash e2e/setup.sh demo npm
+	@$(MAKE) --no-print-directory client ruffle
 	$(BUILD)/amfgate
 
 clean:

@@ -3,6 +3,8 @@
 #   packages  Debian's haxe (builds client/ into a SWF) and chromium (the
 #             browser the tests drive), plus node and npm if the machine lacks
 #             them;
+#   demo      the same without chromium: what `make run` needs to serve the
+#             demo SWF through Ruffle;
 #   npm       e2e/node_modules from e2e/package-lock.json (playwright-core and
 #             @ruffle-rs/ruffle, pinned), only when the lock file changed;
 #   ruffle    Ruffle's player files copied from there into the document root
@@ -15,9 +17,9 @@ cd "$(dirname "$0")/.."
 DOCROOT=${DOCROOT:-conf/docroot}
 
 install_packages() {
-  local missing=()
+  local with_browser=$1 missing=()
   command -v haxe >/dev/null || missing+=(haxe)
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ "$with_browser" = no ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   if [ ${#missing[@]} -eq 0 ]; then
@@ -52,9 +54,10 @@ install_ruffle() {
 [ $# -gt 0 ] || set -- packages npm ruffle
 for step in "$@"; do
   case "$step" in
-    packages) install_packages ;;
+    packages) install_packages yes ;;
+    demo) install_packages no ;;
     npm) install_npm ;;
     ruffle) install_ruffle ;;
-    *) echo "usage: $0 [packages] [npm] [ruffle]" >&2; exit 2 ;;
+    *) echo "usage: $0 [packages|demo] [npm] [ruffle]" >&2; exit 2 ;;
   esac
 done
