@@ -21,15 +21,12 @@
 #include "amf/arena.h"
 #include "amf/flex.h"
 #include "amf/value.h"
+#include "fuzz_check.h"
 #include "web/encoding.h"
 
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -53,7 +50,7 @@ std::optional<amf::Credentials> LoginCredentials(std::string_view text, Arena& a
   command.common.body = amf::Value::String(text, amf::Format::kAmf3);
   auto credentials = amf::DecodeLoginCredentials(command, arena);
   if (!credentials.ok()) {
-    Require(credentials.code() == Code::kMalformed);
+    FUZZ_CHECK(credentials.code() == Code::kMalformed);
     return std::nullopt;
   }
   return *credentials;
@@ -67,12 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view input(reinterpret_cast<const char*>(data), size);
 
   auto decoded = Base64Decode(input);
-  if (decoded) Require(Base64Encode(*decoded) == input);
+  if (decoded) FUZZ_CHECK(Base64Encode(*decoded) == input);
   auto back = Base64Decode(Base64Encode(input));
-  Require(back && *back == input);
+  FUZZ_CHECK(back && *back == input);
   std::string url = Base64UrlEncode(input);
-  Require(url.size() == (size * 4 + 2) / 3);
-  Require(url.find_first_of("+/=") == std::string::npos);
+  FUZZ_CHECK(url.size() == (size * 4 + 2) / 3);
+  FUZZ_CHECK(url.find_first_of("+/=") == std::string::npos);
 
   auto credentials = LoginCredentials(input, arena);
   std::optional<std::string> reference = decoded;
@@ -80,10 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto canonical = ZeroPadBits(input)) reference = Base64Decode(*canonical);
   }
   size_t colon = reference ? reference->find(':') : std::string::npos;
-  Require(credentials.has_value() == (colon != std::string::npos));
+  FUZZ_CHECK(credentials.has_value() == (colon != std::string::npos));
   if (credentials) {
-    Require(credentials->user == std::string_view(*reference).substr(0, colon));
-    Require(credentials->password == std::string_view(*reference).substr(colon + 1));
+    FUZZ_CHECK(credentials->user == std::string_view(*reference).substr(0, colon));
+    FUZZ_CHECK(credentials->password == std::string_view(*reference).substr(colon + 1));
   }
   return 0;
 }

@@ -27,30 +27,27 @@
 #include <vector>
 
 #include "core/config.h"
+#include "fuzz_check.h"
 
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 struct Scratch {
   std::string path;
   Scratch() {
     char name[] = "/tmp/amfgate-fuzz-config-XXXXXX";
     int fd = mkstemp(name);
-    Require(fd >= 0);
+    FUZZ_CHECK(fd >= 0);
     close(fd);
     path = name;
   }
   ~Scratch() { unlink(path.c_str()); }
   void Write(std::string_view text) const {
     FILE* f = fopen(path.c_str(), "wb");
-    Require(f != nullptr);
-    Require(fwrite(text.data(), 1, text.size(), f) == text.size());
-    Require(fclose(f) == 0);
+    FUZZ_CHECK(f != nullptr);
+    FUZZ_CHECK(fwrite(text.data(), 1, text.size(), f) == text.size());
+    FUZZ_CHECK(fclose(f) == 0);
   }
 };
 
@@ -159,21 +156,21 @@ void CheckRaw(std::string_view text, const Scratch& scratch) {
   Config parsed;
   Status p = ParseConfigText(text, scratch.path, &parsed);
   if (s.ok()) {
-    Require(loaded.Validate());
-    Require(p.ok());
-    Require(loaded.source_file == scratch.path);
+    FUZZ_CHECK(loaded.Validate());
+    FUZZ_CHECK(p.ok());
+    FUZZ_CHECK(loaded.source_file == scratch.path);
     return;
   }
-  Require(Fingerprint(loaded) == Fingerprint(sentinel));
-  Require(s.message().starts_with(scratch.path + ":"));
+  FUZZ_CHECK(Fingerprint(loaded) == Fingerprint(sentinel));
+  FUZZ_CHECK(s.message().starts_with(scratch.path + ":"));
   std::string_view rest = std::string_view(s.message()).substr(scratch.path.size() + 1);
   if (!rest.empty() && rest[0] >= '0' && rest[0] <= '9') {
     size_t line = std::strtoul(std::string(rest).c_str(), nullptr, 10);
-    Require(line >= 1 && line <= LineCount(text));
+    FUZZ_CHECK(line >= 1 && line <= LineCount(text));
   }
   // An error in a line comes from the text alone and reads the same from
   // ParseConfigText; otherwise it is a cross-field check on text that parsed.
-  if (!p.ok()) Require(p.message() == s.message());
+  if (!p.ok()) FUZZ_CHECK(p.message() == s.message());
 }
 
 void CheckStructured(std::string_view input, const Scratch& scratch) {
@@ -208,10 +205,10 @@ void CheckStructured(std::string_view input, const Scratch& scratch) {
   Status o = ParseOverrides(args, &overrides);
   Config from_args;
   if (o.ok()) o = LoadConfig("", overrides, &from_args);
-  Require(f.ok() == o.ok());
+  FUZZ_CHECK(f.ok() == o.ok());
   if (f.ok()) {
-    Require(from_file.Validate() && from_args.Validate());
-    Require(Fingerprint(from_file) == Fingerprint(from_args));
+    FUZZ_CHECK(from_file.Validate() && from_args.Validate());
+    FUZZ_CHECK(Fingerprint(from_file) == Fingerprint(from_args));
   }
 }
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "store/token.h"
 #include "web/cookies.h"
 #include "web/encoding.h"
@@ -29,10 +30,6 @@
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 std::string_view TrimBlanks(std::string_view s) {
   size_t a = 0, b = s.size();
@@ -62,15 +59,15 @@ bool IsBase64UrlChar(char c) {
 void CheckLookup(std::string_view header, std::string_view name) {
   auto found = FindCookie(header, name);
   auto expected = ReferenceFind(header, name);
-  Require(found.has_value() == expected.has_value());
+  FUZZ_CHECK(found.has_value() == expected.has_value());
   if (!found) return;
-  Require(found->data() == expected->data() && found->size() == expected->size());
-  Require(found->data() >= header.data() &&
-          found->data() + found->size() <= header.data() + header.size());
+  FUZZ_CHECK(found->data() == expected->data() && found->size() == expected->size());
+  FUZZ_CHECK(found->data() >= header.data() &&
+             found->data() + found->size() <= header.data() + header.size());
   auto token = ParseToken(*found);
   if (token.ok()) {
-    Require(found->size() == kTokenTextLength);
-    Require(EncodeToken(*token).view() == *found);
+    FUZZ_CHECK(found->size() == kTokenTextLength);
+    FUZZ_CHECK(EncodeToken(*token).view() == *found);
   }
 }
 
@@ -83,21 +80,21 @@ void CheckSetCookie(std::string_view input, bool tls) {
   for (std::string_view base : {kPageCookie, kGatewayCookie, kCsrfCookie}) {
     std::string line = CredentialCookie(base, tls, value, max_age);
     std::string name = CookieName(base, tls);
-    Require(line.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos);
+    FUZZ_CHECK(line.find_first_of(std::string_view("\r\n\0", 3)) == std::string::npos);
     // As a browser sends it back: the part before the first ';'.
     std::string_view sent = std::string_view(line).substr(0, line.find(';'));
     auto back = FindCookie(sent, name);
-    Require(back.has_value() && *back == value);
-    Require(line.find("; Path=/") != std::string::npos);
-    Require(line.find("; HttpOnly") != std::string::npos);
-    Require(line.find("; SameSite=Strict") != std::string::npos);
-    Require((line.find("; Secure") != std::string::npos) == tls);
-    Require(name.starts_with("__Host-") == tls);
-    Require(line.find("; Domain") == std::string::npos);
-    Require((line.find("; Max-Age=") != std::string::npos) == (max_age >= 0));
+    FUZZ_CHECK(back.has_value() && *back == value);
+    FUZZ_CHECK(line.find("; Path=/") != std::string::npos);
+    FUZZ_CHECK(line.find("; HttpOnly") != std::string::npos);
+    FUZZ_CHECK(line.find("; SameSite=Strict") != std::string::npos);
+    FUZZ_CHECK((line.find("; Secure") != std::string::npos) == tls);
+    FUZZ_CHECK(name.starts_with("__Host-") == tls);
+    FUZZ_CHECK(line.find("; Domain") == std::string::npos);
+    FUZZ_CHECK((line.find("; Max-Age=") != std::string::npos) == (max_age >= 0));
   }
   std::string expired = ExpiredCookie(kPageCookie, tls);
-  Require(expired.find("=; Max-Age=0;") != std::string::npos);
+  FUZZ_CHECK(expired.find("=; Max-Age=0;") != std::string::npos);
 }
 
 }  // namespace

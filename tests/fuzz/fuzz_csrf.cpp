@@ -17,15 +17,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "web/csrf.h"
 
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 bool IsBase64Url(std::string_view s) {
   for (char c : s) {
@@ -59,7 +56,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view tail = rest.substr(split);
 
   std::string expected = key.Token(purpose, binding);
-  Require(expected.size() == 43 && IsBase64Url(expected));
+  FUZZ_CHECK(expected.size() == 43 && IsBase64Url(expected));
   std::string presented;
   if (patch) {
     presented = expected;
@@ -78,10 +75,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   bool accepted = key.Check(purpose, binding, presented);
-  Require(accepted == (!binding.empty() && presented == expected));
+  FUZZ_CHECK(accepted == (!binding.empty() && presented == expected));
   // The other form's token never passes for this one.
-  Require(!key.Check(other, binding, expected));
+  FUZZ_CHECK(!key.Check(other, binding, expected));
   // Tokens are a function of purpose and binding alone.
-  Require(key.Token(purpose, binding) == expected);
+  FUZZ_CHECK(key.Token(purpose, binding) == expected);
   return 0;
 }

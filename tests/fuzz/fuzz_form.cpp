@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "net/http_message.h"
 #include "web/encoding.h"
 
@@ -34,10 +35,6 @@ using namespace amfgate;
 namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 int Hex(unsigned char c) {
   if (!std::isxdigit(c)) return -1;
@@ -96,15 +93,15 @@ bool IsFormEncodedByte(char c) {
 void CheckBody(std::string_view body) {
   auto parsed = ParseForm(body);
   auto expected = ReferenceParse(body);
-  Require(parsed.has_value() == expected.has_value());
+  FUZZ_CHECK(parsed.has_value() == expected.has_value());
   if (!parsed) return;
-  Require(*parsed == *expected);
+  FUZZ_CHECK(*parsed == *expected);
   for (const auto& [name, value] : *parsed) {
     const std::string* found = FindField(*parsed, name);
-    Require(found != nullptr);
+    FUZZ_CHECK(found != nullptr);
     for (const auto& [n, v] : *parsed) {
       if (n == name) {
-        Require(found == &v);
+        FUZZ_CHECK(found == &v);
         break;
       }
     }
@@ -128,12 +125,12 @@ void CheckRoundTrip(std::string_view input) {
     if (!body.empty()) body += '&';
     std::string n = FormEncode(name);
     std::string v = FormEncode(value);
-    for (char c : n) Require(IsFormEncodedByte(c));
-    for (char c : v) Require(IsFormEncodedByte(c));
+    for (char c : n) FUZZ_CHECK(IsFormEncodedByte(c));
+    for (char c : v) FUZZ_CHECK(IsFormEncodedByte(c));
     body += n + "=" + v;
   }
   auto back = ParseForm(body);
-  Require(back.has_value() && *back == pairs);
+  FUZZ_CHECK(back.has_value() && *back == pairs);
 }
 
 void CheckPath(std::string_view path) {
@@ -143,8 +140,8 @@ void CheckPath(std::string_view path) {
   auto expected = ReferenceDecode(path, false, &escaped);
   bool refused_byte = false;
   for (char c : escaped) refused_byte = refused_byte || c == '\0' || c == '/';
-  Require(ok == (expected.has_value() && !refused_byte));
-  if (ok) Require(decoded == *expected);
+  FUZZ_CHECK(ok == (expected.has_value() && !refused_byte));
+  if (ok) FUZZ_CHECK(decoded == *expected);
 }
 
 }  // namespace

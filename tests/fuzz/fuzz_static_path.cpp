@@ -30,6 +30,7 @@
 #include <string_view>
 
 #include "core/log.h"
+#include "fuzz_check.h"
 #include "net/http_chars.h"
 #include "net/http_message.h"
 #include "web/mime.h"
@@ -38,10 +39,6 @@
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 constexpr std::string_view kSecret = "SECRET-OUTSIDE-THE-ROOT";
 
@@ -58,7 +55,7 @@ struct Root {
 
   Root() {
     char path[] = "/tmp/amfgate-fuzz-static-XXXXXX";
-    Require(mkdtemp(path) != nullptr);
+    FUZZ_CHECK(mkdtemp(path) != nullptr);
     base = path;
     root = base + "/root";
     Dir("");
@@ -83,7 +80,7 @@ struct Root {
     Write(root + "/.hidden", "HIDDEN");
     Write(root + "/.git/config", "HIDDEN-GIT");
     Write(root + "/back\\slash.txt", "BACKSLASH");
-    Require(mkfifo((root + "/fifo").c_str(), 0600) == 0);
+    FUZZ_CHECK(mkfifo((root + "/fifo").c_str(), 0600) == 0);
     Link("a/b.txt", "link_in");
     files["link_in"] = files["a/b.txt"];
     Link("a", "link_dir");
@@ -98,10 +95,10 @@ struct Root {
     // Refusals are logged with the path; the logger must escape whatever
     // bytes the path decoded to.
     DefaultLogger().SetCapture([](char, std::string_view line) {
-      for (unsigned char c : line) Require(c >= 0x20 && c < 0x7f);
+      for (unsigned char c : line) FUZZ_CHECK(c >= 0x20 && c < 0x7f);
     });
-    Require(beneath.Open(root).ok());
-    Require(fallback.Open(root).ok());
+    FUZZ_CHECK(beneath.Open(root).ok());
+    FUZZ_CHECK(fallback.Open(root).ok());
   }
   ~Root() {
     // Everything under base, deepest first.
@@ -140,19 +137,19 @@ struct Root {
     }
     rmdir(base.c_str());
   }
-  void Dir(const std::string& sub) { Require(mkdir((root + sub).c_str(), 0700) == 0); }
+  void Dir(const std::string& sub) { FUZZ_CHECK(mkdir((root + sub).c_str(), 0700) == 0); }
   static void Write(const std::string& path, std::string_view content) {
     FILE* f = fopen(path.c_str(), "wb");
-    Require(f != nullptr);
-    Require(fwrite(content.data(), 1, content.size(), f) == content.size());
-    Require(fclose(f) == 0);
+    FUZZ_CHECK(f != nullptr);
+    FUZZ_CHECK(fwrite(content.data(), 1, content.size(), f) == content.size());
+    FUZZ_CHECK(fclose(f) == 0);
   }
   void File(const std::string& name, std::string_view content) {
     Write(root + "/" + name, content);
     files[name] = std::string(content);
   }
   void Link(const std::string& target, const std::string& name) {
-    Require(symlink(target.c_str(), (root + "/" + name).c_str()) == 0);
+    FUZZ_CHECK(symlink(target.c_str(), (root + "/" + name).c_str()) == 0);
   }
 };
 
@@ -256,32 +253,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (int round = 0; round < 2; ++round) {  // the second answer may come from the cache
     Response response;
     handler.Serve(request, response);
-    Require(response.Validate());
-    Require(handler.Validate());
-    Require(response.body().find(kSecret) == std::string::npos);
-    Require(response.body().find("HIDDEN") == std::string::npos);
-    Require(response.body().find("BACKSLASH") == std::string::npos);
+    FUZZ_CHECK(response.Validate());
+    FUZZ_CHECK(handler.Validate());
+    FUZZ_CHECK(response.body().find(kSecret) == std::string::npos);
+    FUZZ_CHECK(response.body().find("HIDDEN") == std::string::npos);
+    FUZZ_CHECK(response.body().find("BACKSLASH") == std::string::npos);
     if (request.method == Method::kPost) {
-      Require(response.status() == 405);
+      FUZZ_CHECK(response.status() == 405);
       continue;
     }
     if (file == fs->files.end()) {
-      Require(response.status() == 404);
+      FUZZ_CHECK(response.status() == 404);
       continue;
     }
     std::string etag = HeaderValue(response.header_lines(), "ETag");
-    Require(etag.size() == 18 && etag.front() == '"' && etag.back() == '"');
-    Require(HeaderValue(response.header_lines(), "Cache-Control") == "no-cache");
+    FUZZ_CHECK(etag.size() == 18 && etag.front() == '"' && etag.back() == '"');
+    FUZZ_CHECK(HeaderValue(response.header_lines(), "Cache-Control") == "no-cache");
     if (!if_none_match.empty() && ModelEtagMatch(if_none_match, etag)) {
-      Require(response.status() == 304);
-      Require(EtagMatches(if_none_match, etag));
+      FUZZ_CHECK(response.status() == 304);
+      FUZZ_CHECK(EtagMatches(if_none_match, etag));
       continue;
     }
-    Require(response.status() == 200);
-    Require(response.body() == file->second);
-    Require(response.content_type() == MediaTypeFor(file->first));
+    FUZZ_CHECK(response.status() == 200);
+    FUZZ_CHECK(response.body() == file->second);
+    FUZZ_CHECK(response.content_type() == MediaTypeFor(file->first));
   }
   std::string_view type = MediaTypeFor(target);
-  Require(!type.empty() && type.find_first_of("\r\n") == std::string_view::npos);
+  FUZZ_CHECK(!type.empty() && type.find_first_of("\r\n") == std::string_view::npos);
   return 0;
 }

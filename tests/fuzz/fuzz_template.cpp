@@ -27,16 +27,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "web/encoding.h"
 #include "web/template.h"
 
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 constexpr const char* kNames[] = {"a", "b", "c", "user", "csrf"};
 constexpr std::string_view kHostile = "<script>\"x'&amp;</script>";
@@ -120,7 +117,7 @@ struct Scratch {
   std::string file;
   Scratch() {
     char path[] = "/tmp/amfgate-fuzz-template-XXXXXX";
-    Require(mkdtemp(path) != nullptr);
+    FUZZ_CHECK(mkdtemp(path) != nullptr);
     dir = path;
     file = dir + "/page.html";
   }
@@ -130,9 +127,9 @@ struct Scratch {
   }
   void Write(std::string_view text) const {
     FILE* f = fopen(file.c_str(), "wb");
-    Require(f != nullptr);
-    Require(fwrite(text.data(), 1, text.size(), f) == text.size());
-    Require(fclose(f) == 0);
+    FUZZ_CHECK(f != nullptr);
+    FUZZ_CHECK(fwrite(text.data(), 1, text.size(), f) == text.size());
+    FUZZ_CHECK(fclose(f) == 0);
   }
 };
 
@@ -152,39 +149,39 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   RefParser ref{text};
   std::vector<Node> tree;
   bool ref_ok = ref.Parse(&tree, "", 0);
-  Require(s.ok() == ref_ok);
+  FUZZ_CHECK(s.ok() == ref_ok);
   if (!s.ok()) {
-    Require(s.code() == Code::kMalformed);
+    FUZZ_CHECK(s.code() == Code::kMalformed);
     const std::string& m = s.message();
-    Require(m.starts_with("page.html:") || m.starts_with("page.html: "));
+    FUZZ_CHECK(m.starts_with("page.html:") || m.starts_with("page.html: "));
     if (m.starts_with("page.html:") && m.size() > 10 && m[10] >= '0' && m[10] <= '9') {
       size_t line = std::strtoul(m.c_str() + 10, nullptr, 10);
       size_t lines = 1;
       for (char c : text) lines += c == '\n';
-      Require(line >= 1 && line <= lines);
+      FUZZ_CHECK(line >= 1 && line <= lines);
     }
   } else {
-    Require(parsed.Validate());
+    FUZZ_CHECK(parsed.Validate());
     std::string rendered = parsed.Render(values);
     std::string expected;
     RefRender(tree, values, &expected);
-    Require(rendered == expected);
+    FUZZ_CHECK(rendered == expected);
     if (text.find_first_of("<>\"'") == std::string_view::npos) {
-      Require(rendered.find_first_of("<>\"'") == std::string::npos);
+      FUZZ_CHECK(rendered.find_first_of("<>\"'") == std::string::npos);
     }
   }
 
   // The loader: a good page first, then the fuzzed one.
   TemplateSet set;
   scratch.Write("<p>{{user}}</p>");
-  Require(set.Load(scratch.dir).ok() && set.Has("page"));
+  FUZZ_CHECK(set.Load(scratch.dir).ok() && set.Has("page"));
   scratch.Write(text);
   Status loaded = set.Load(scratch.dir);
-  Require(loaded.ok() == s.ok());
-  Require(set.Has("page"));
+  FUZZ_CHECK(loaded.ok() == s.ok());
+  FUZZ_CHECK(set.Has("page"));
   std::string page = set.Render("page", values);
   const std::string* user = values.Find("user");
   std::string old_page = "<p>" + (user != nullptr ? HtmlEscape(*user) : std::string()) + "</p>";
-  Require(page == (s.ok() ? parsed.Render(values) : old_page));
+  FUZZ_CHECK(page == (s.ok() ? parsed.Render(values) : old_page));
   return 0;
 }

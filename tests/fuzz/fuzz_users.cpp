@@ -17,15 +17,12 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "web/users.h"
 
 using namespace amfgate;
 
 namespace {
-
-void Require(bool condition) {
-  if (!condition) std::abort();
-}
 
 bool SameRecord(const UserRecord& a, const UserRecord& b) {
   return a.name == b.name && a.iterations == b.iterations && a.salt == b.salt && a.hash == b.hash;
@@ -34,20 +31,21 @@ bool SameRecord(const UserRecord& a, const UserRecord& b) {
 void CheckLine(std::string_view line) {
   Result<UserRecord> record = UserRecord::Parse(line);
   if (!record.ok()) {
-    Require(record.code() == Code::kMalformed);
-    Require(record.failure().reason != nullptr && record.failure().reason[0] != '\0');
+    FUZZ_CHECK(record.code() == Code::kMalformed);
+    FUZZ_CHECK(record.failure().reason != nullptr && record.failure().reason[0] != '\0');
     return;
   }
-  Require(record->Validate());
-  Require(IsValidUserName(record->name));
-  Require(record->name.size() <= kMaxUserNameBytes);
-  Require(record->hash.size() == kPasswordHashBytes);
-  Require(record->iterations >= kMinPbkdf2Iterations && record->iterations <= kMaxPbkdf2Iterations);
+  FUZZ_CHECK(record->Validate());
+  FUZZ_CHECK(IsValidUserName(record->name));
+  FUZZ_CHECK(record->name.size() <= kMaxUserNameBytes);
+  FUZZ_CHECK(record->hash.size() == kPasswordHashBytes);
+  FUZZ_CHECK(record->iterations >= kMinPbkdf2Iterations &&
+             record->iterations <= kMaxPbkdf2Iterations);
   std::string formatted = record->Format();
-  Require(formatted.find_first_of("\r\n") == std::string::npos);
+  FUZZ_CHECK(formatted.find_first_of("\r\n") == std::string::npos);
   Result<UserRecord> again = UserRecord::Parse(formatted);
-  Require(again.ok() && SameRecord(*record, *again));
-  Require(again->Format() == formatted);
+  FUZZ_CHECK(again.ok() && SameRecord(*record, *again));
+  FUZZ_CHECK(again->Format() == formatted);
 }
 
 }  // namespace

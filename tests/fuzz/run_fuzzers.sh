@@ -46,7 +46,7 @@ for bin in "$@"; do
   else
     failed=$((failed + 1))
     # The first sanitizer or libFuzzer verdict names what went wrong.
-    what=$(grep -a -m 1 -o -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z -]+|runtime error: .*' "$log" |
+    what=$(grep -a -m 1 -o -E 'check failed: .*|ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z -]+|runtime error: .*' "$log" |
       head -n 1 | cut -c 1-100)
     artifact=$(grep -a -o -E 'Test unit written to [^ ]+' "$log" | tail -n 1 | sed 's/^Test unit written to //')
     result="FAILED (rc=$rc${what:+, $what})${artifact:+ input: $artifact}"
@@ -57,7 +57,7 @@ for bin in "$@"; do
   if [ "$rc" -ne 0 ]; then
     # The verdict and the first frames in amfgate's own code.
     echo "  log: $log"
-    grep -a -m 1 -E 'ERROR: |runtime error:' "$log" | sed 's/^/  | /'
+    grep -a -m 1 -E 'check failed: |ERROR: |runtime error:' "$log" | sed 's/^/  | /'
     grep -a -E '^ *#[0-9]+ .* (/[^ ]*)?(src|tests)/[^ ]*' "$log" | head -n 6 | sed 's/^ */  | /'
   fi
 done
