@@ -187,19 +187,8 @@ EOF
   [ -n "$NGINX_WORKER" ] || die "no nginx worker process"
 }
 
-bench_nginx() {
+nginx_wrk() {
   local r=$1
-  start_nginx
-  run_load "$r" nginx_plain "$NGINX_WORKER" get --url "http://127.0.0.1:$NGINX_PLAIN" \
-    --connections "$CONNS" --duration "$SECS"
-  run_load "$r" nginx_tls "$NGINX_WORKER" get --url "https://127.0.0.1:$NGINX_TLS" \
-    --connections "$CONNS" --duration "$SECS"
-  run_load "$r" nginx_hs_full "$NGINX_WORKER" handshake --url "https://127.0.0.1:$NGINX_TLS" \
-    --connections 4 --duration "$((SECS * 2))"
-  run_load "$r" nginx_hs_resumed "$NGINX_WORKER" handshake --resume --url "https://127.0.0.1:$NGINX_TLS" \
-    --connections 4 --duration "$((SECS * 2))"
-  run_load "$r" nginx_hs_resumed_tls12 "$NGINX_WORKER" handshake --resume --tls-version 1.2 \
-    --url "https://127.0.0.1:$NGINX_TLS" --connections 4 --duration "$SECS"
   # wrk as a second opinion on the plain figure: a different client, the
   # same server cost per request means our load generator is fair.
   log "round $r: nginx_plain_wrk"
@@ -222,7 +211,6 @@ bench_nginx() {
       printf "%s\tnginx_plain_wrk\tserver_cpu_us_per_op\t%.3f\n", r, cpu * 1e6 / n
       printf "%s\tnginx_plain_wrk\tops_per_server_cpu_s\t%.0f\n", r, n / cpu
     }' "$out" >>"$RESULTS_TSV" || die "wrk reported errors (log: $out)"
-  stop_pid "$NGINX_MASTER"
 }
 
 # --- redis: redis-benchmark, 50 clients, no pipelining
@@ -273,17 +261,13 @@ redis_run() {
   tail -n 1 "$out" | sed 's/^/   /' >&2
 }
 
-bench_redis() {
-  local r=$1 sha
-  start_redis
-  redis_run "$r" redis_getdel GETDEL 'tok:__rand_int__'
-  # The closest analogue of redeeming an alias into a session: take the
-  # token out, store the session with a TTL. EVALSHA, as clients run scripts.
-  sha=$(rcli SCRIPT LOAD "local v = redis.call('GETDEL', KEYS[1])
+# The closest analogue of redeeming an alias into a session: take the token
+# out, store the session with a TTL. Loaded once and run with EVALSHA, as
+# clients run scripts.
+redis_redeem_script() {
+  rcli SCRIPT LOAD "local v = redis.call('GETDEL', KEYS[1])
       if v then redis.call('SET', KEYS[2], v, 'EX', 1800) end
-      return v")
-  redis_run "$r" redis_redeem EVALSHA "$sha" 2 'tok:__rand_int__' 'sess:__rand_int__'
-  stop_pid "$REDIS_PID"
+      return v"
 }
 
 # --- amfgate
@@ -325,24 +309,62 @@ start_amfgate() {
   wait_port "$AMF_PLAIN" && wait_port "$AMF_TLS" || die "amfgate did not start (see $WORK/amfgate.out)"
 }
 
-bench_amfgate() {
-  local r=$1 plain tls common
-  start_amfgate 600
-  plain=http://127.0.0.1:$AMF_PLAIN
-  tls=https://127.0.0.1:$AMF_TLS
-  common=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING" --connections "$CONNS" --duration "$SECS")
-  run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${common[@]}"
-  run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${common[@]}"
-  run_load "$r" amfgate_echo_plain "$AMF_PID" echo --url "$plain" "${common[@]}"
-  run_load "$r" amfgate_redeem_plain "$AMF_PID" redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
-  run_load "$r" amfgate_handoff_plain "$AMF_PID" handoff --url "$plain" "${common[@]}"
-  run_load "$r" amfgate_hs_full "$AMF_PID" handshake --url "$tls" --path /crossdomain.xml \
-    --connections 4 --duration "$((SECS * 2))"
-  run_load "$r" amfgate_hs_resumed "$AMF_PID" handshake --resume --url "$tls" --path /crossdomain.xml \
-    --connections 4 --duration "$((SECS * 2))"
-  run_load "$r" amfgate_hs_resumed_tls12 "$AMF_PID" handshake --resume --tls-version 1.2 --url "$tls" \
-    --path /crossdomain.xml --connections 4 --duration "$SECS"
-  stop_pid "$AMF_PID"
+# One round: every server up at once (an idle server costs nothing), and
+# each amfgate figure measured right after the reference it is compared
+# with, so that other work on the machine drifts as little as possible
+# between the two.
+bench_round() {
+  local r=$1 plain tls sha ka hs
+  ka=(--connections "$CONNS" --duration "$SECS")
+  hs=(--connections 4 --duration "$((SECS * 2))")
+  if part nginx; then start_nginx; fi
+  if part redis; then start_redis; fi
+  if part amfgate; then
+    start_amfgate 600
+    plain=http://127.0.0.1:$AMF_PLAIN
+    tls=https://127.0.0.1:$AMF_TLS
+    ka+=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING")
+  fi
+  local ngx_plain=http://127.0.0.1:${NGINX_PLAIN:-0} ngx_tls=https://127.0.0.1:${NGINX_TLS:-0}
+  # Keep-alive requests.
+  if part nginx; then run_load "$r" nginx_plain "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+  if part amfgate; then run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${ka[@]}"; fi
+  if part nginx; then nginx_wrk "$r"; fi
+  if part nginx; then run_load "$r" nginx_tls "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}"; fi
+  if part amfgate; then run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${ka[@]}"; fi
+  if part redis; then
+    redis_run "$r" redis_getdel GETDEL 'tok:__rand_int__'
+    sha=$(redis_redeem_script)
+    redis_run "$r" redis_redeem EVALSHA "$sha" 2 'tok:__rand_int__' 'sess:__rand_int__'
+  fi
+  if part amfgate; then
+    run_load "$r" amfgate_redeem_plain "$AMF_PID" redeem --url "$plain" "${ka[@]}" --aliases "$ALIASES"
+    run_load "$r" amfgate_echo_plain "$AMF_PID" echo --url "$plain" "${ka[@]}"
+    run_load "$r" amfgate_handoff_plain "$AMF_PID" handoff --url "$plain" "${ka[@]}"
+  fi
+  # Handshakes: a new TLS connection per request.
+  if part nginx; then run_load "$r" nginx_hs_full "$NGINX_WORKER" handshake --url "$ngx_tls" "${hs[@]}"; fi
+  if part ceiling; then bench_ceiling "$r"; fi
+  if part amfgate; then
+    run_load "$r" amfgate_hs_full "$AMF_PID" handshake --url "$tls" --path /crossdomain.xml "${hs[@]}"
+  fi
+  if part nginx; then
+    run_load "$r" nginx_hs_resumed "$NGINX_WORKER" handshake --resume --url "$ngx_tls" "${hs[@]}"
+  fi
+  if part amfgate; then
+    run_load "$r" amfgate_hs_resumed "$AMF_PID" handshake --resume --url "$tls" --path /crossdomain.xml "${hs[@]}"
+  fi
+  if part nginx; then
+    run_load "$r" nginx_hs_resumed_tls12 "$NGINX_WORKER" handshake --resume --tls-version 1.2 \
+      --url "$ngx_tls" --connections 4 --duration "$SECS"
+  fi
+  if part amfgate; then
+    run_load "$r" amfgate_hs_resumed_tls12 "$AMF_PID" handshake --resume --tls-version 1.2 --url "$tls" \
+      --path /crossdomain.xml --connections 4 --duration "$SECS"
+  fi
+  if part nginx; then stop_pid "$NGINX_MASTER"; fi
+  if part redis; then stop_pid "$REDIS_PID"; fi
+  if part amfgate; then stop_pid "$AMF_PID"; fi
 }
 
 bench_ceiling() {
@@ -563,12 +585,7 @@ main() {
   load_before=$(cut -d' ' -f1 /proc/loadavg)
   make_certificate
   if part amfgate || part memory || part profile; then make_users; fi
-  for r in $(seq "$ROUNDS"); do
-    part ceiling && bench_ceiling "$r"
-    part nginx && bench_nginx "$r"
-    part redis && bench_redis "$r"
-    part amfgate && bench_amfgate "$r"
-  done
+  for r in $(seq "$ROUNDS"); do bench_round "$r"; done
   if [ "$MEMORY" = 1 ] && part memory; then bench_memory; fi
   if part profile; then bench_profiles; fi
   summarize >"$WORK/bench.txt"
