@@ -270,7 +270,6 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
     double t0 = CpuNow();
     auto server = std::make_unique<TlsSession>(context, &pool);
     server->set_output(&to_client);
-    if (!server->Init().ok()) Die("server session", 0);
     server_cpu += CpuNow() - t0;
     Client client(client_config, &to_server, &to_client);
     bool done = false;

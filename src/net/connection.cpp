@@ -110,11 +110,6 @@ void Connection::Start() {
   tls_context_ = server_->tls();
   tls_ = std::make_unique<TlsSession>(tls_context_.get(), server_->pool());
   tls_->set_output(&pending_);
-  if (Status s = tls_->Init(); !s.ok()) {
-    LogError("%s: %s", info_.peer_text.c_str(), s.ToString().c_str());
-    Fail(NetError::kHandshakeFailed);
-    return;
-  }
   state_ = State::kWaitSlot;
   if (server_->AcquireHandshake(this)) {
     BeginHandshake();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <iterator>
 
 #include <mbedtls/error.h>
 #include <psa/crypto.h>
@@ -12,29 +13,65 @@
 namespace amfgate {
 namespace {
 
-// Server preference order. TLS 1.3 suites first; for TLS 1.2 only ECDHE
-// with an AEAD (no CBC, no static RSA, no finite-field DHE).
-const int kCiphersuites[] = {
-    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
+// TLS 1.3 suites in the server's order of preference (tls.h says why).
+constexpr int kTls13Preference[] = {
     MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS1_3_AES_128_GCM_SHA256,
     MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+};
+constexpr size_t kTls13Suites = std::size(kTls13Preference);
+
+// TLS 1.2, in the server's order (mbedTLS follows it): only ECDHE with an
+// AEAD (no CBC, no static RSA, no finite-field DHE), cheapest AEAD first.
+constexpr int kTls12Suites[] = {
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
     MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    0,
+};
+
+// A zero-terminated suite list for mbedtls_ssl_conf_ciphersuites: every
+// TLS 1.2 suite, and every TLS 1.3 suite or only `tls13_only`.
+struct SuiteList {
+  int ids[kTls13Suites + std::size(kTls12Suites) + 1];
+};
+
+constexpr SuiteList MakeSuites(int tls13_only) {
+  SuiteList list{};
+  size_t n = 0;
+  for (int id : kTls13Preference) {
+    if (tls13_only == 0 || id == tls13_only) list.ids[n++] = id;
+  }
+  for (int id : kTls12Suites) list.ids[n++] = id;
+  list.ids[n] = 0;
+  return list;
+}
+
+constexpr SuiteList kAllSuites = MakeSuites(0);
+static_assert(kTls13Suites == 3, "one kOnlySuite entry per TLS 1.3 suite");
+constexpr SuiteList kOnlySuite[kTls13Suites] = {
+    MakeSuites(kTls13Preference[0]),
+    MakeSuites(kTls13Preference[1]),
+    MakeSuites(kTls13Preference[2]),
 };
 
 // Only HTTP/1.1 is spoken; saying so lets a client that offers h2 first
 // settle on http/1.1 rather than guess.
 const char* kAlpn[] = {"http/1.1", nullptr};
 
+// TLS 1.2 takes the first of these the client supports; TLS 1.3 the first
+// key share the client sent of a group listed here.
 const uint16_t kGroups[] = {
-    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
     MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
     MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1,
+    MBEDTLS_SSL_IANA_TLS_GROUP_NONE,
+};
+// For a TLS 1.3 client that sent a P-256 share (among others).
+const uint16_t kGroupsP256Share[] = {
+    MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
     MBEDTLS_SSL_IANA_TLS_GROUP_NONE,
 };
 
@@ -47,6 +84,87 @@ const uint16_t kSigAlgs[] = {
     MBEDTLS_TLS1_3_SIG_RSA_PKCS1_SHA384,
     MBEDTLS_TLS1_3_SIG_NONE,
 };
+
+// RFC 8446 numbers the ClientHello parser needs.
+constexpr uint8_t kRecordHandshake = 22;
+constexpr uint8_t kClientHello = 1;
+constexpr size_t kRecordHeader = 5;
+constexpr size_t kMaxRecordPayload = 16384;  // TLSPlaintext.length at most 2^14
+constexpr uint16_t kExtSupportedVersions = 43;
+constexpr uint16_t kExtKeyShare = 51;
+constexpr uint16_t kVersionTls13 = 0x0304;
+
+// A bounds-checked big-endian reader: every read fails, rather than reading
+// past the end, when too few bytes remain.
+class Reader {
+ public:
+  explicit Reader(std::string_view bytes) : bytes_(bytes) {}
+  bool empty() const { return bytes_.empty(); }
+  bool U8(uint8_t* v) {
+    if (bytes_.empty()) return false;
+    *v = static_cast<uint8_t>(bytes_[0]);
+    bytes_.remove_prefix(1);
+    return true;
+  }
+  bool U16(uint16_t* v) {
+    if (bytes_.size() < 2) return false;
+    *v = static_cast<uint16_t>(static_cast<uint8_t>(bytes_[0]) << 8 | static_cast<uint8_t>(bytes_[1]));
+    bytes_.remove_prefix(2);
+    return true;
+  }
+  bool U24(uint32_t* v) {
+    if (bytes_.size() < 3) return false;
+    *v = static_cast<uint32_t>(static_cast<uint8_t>(bytes_[0])) << 16 |
+         static_cast<uint32_t>(static_cast<uint8_t>(bytes_[1])) << 8 | static_cast<uint8_t>(bytes_[2]);
+    bytes_.remove_prefix(3);
+    return true;
+  }
+  // Moves the next `n` bytes into `part`.
+  bool Take(size_t n, Reader* part) {
+    if (bytes_.size() < n) return false;
+    *part = Reader(bytes_.substr(0, n));
+    bytes_.remove_prefix(n);
+    return true;
+  }
+  bool Skip(size_t n) {
+    Reader ignored({});
+    return Take(n, &ignored);
+  }
+  // A vector with a one- or two-byte length prefix.
+  bool Vector8(Reader* part) {
+    uint8_t n;
+    return U8(&n) && Take(n, part);
+  }
+  bool Vector16(Reader* part) {
+    uint16_t n;
+    return U16(&n) && Take(n, part);
+  }
+
+ private:
+  std::string_view bytes_;
+};
+
+bool ReadSupportedVersions(Reader ext, ClientHelloOffer* offer) {
+  Reader versions({});
+  if (!ext.Vector8(&versions) || !ext.empty()) return false;
+  uint16_t version;
+  while (versions.U16(&version)) {
+    if (version == kVersionTls13) offer->tls13 = true;
+  }
+  return versions.empty();
+}
+
+bool ReadKeyShares(Reader ext, ClientHelloOffer* offer) {
+  Reader shares({});
+  if (!ext.Vector16(&shares) || !ext.empty()) return false;
+  while (!shares.empty()) {
+    uint16_t group;
+    Reader key({});
+    if (!shares.U16(&group) || !shares.Vector16(&key)) return false;
+    if (group == MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1) offer->p256_share = true;
+  }
+  return true;
+}
 
 // The session whose handshake step is running on this thread. mbedTLS's
 // ticket callback has no per-connection argument, and the handshake is a
@@ -67,6 +185,52 @@ std::string MbedtlsError(int ret) {
   char code[24];
   std::snprintf(code, sizeof(code), " (-0x%04x)", static_cast<unsigned>(-ret));
   return std::string(text) + code;
+}
+
+Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* record_size) {
+  *offer = ClientHelloOffer{};
+  if (record_size != nullptr) *record_size = 0;
+  if (bytes.size() < kRecordHeader) return Code::kAgain;
+  Reader header(bytes.substr(0, kRecordHeader));
+  uint8_t type, major, minor;
+  uint16_t length;
+  if (!header.U8(&type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length)) return Code::kMalformed;
+  if (type != kRecordHandshake || major != 3 || length == 0 || length > kMaxRecordPayload) return Code::kMalformed;
+  if (record_size != nullptr) *record_size = kRecordHeader + length;
+  if (bytes.size() < kRecordHeader + length) return Code::kAgain;
+
+  Reader record(bytes.substr(kRecordHeader, length));
+  uint8_t message;
+  uint32_t message_length;
+  Reader hello({});
+  if (!record.U8(&message) || message != kClientHello || !record.U24(&message_length) ||
+      !record.Take(message_length, &hello)) {
+    return Code::kMalformed;  // not a ClientHello, or one spread over several records
+  }
+  Reader session_id({}), suites({}), compression({});
+  // legacy_version and random, then the vectors.
+  if (!hello.Skip(2 + 32) || !hello.Vector8(&session_id) || !hello.Vector16(&suites) ||
+      !hello.Vector8(&compression)) {
+    return Code::kMalformed;
+  }
+  uint16_t suite;
+  while (suites.U16(&suite)) {
+    for (size_t i = 0; i < kTls13Suites; ++i) {
+      if (suite == kTls13Preference[i]) offer->tls13_suites |= static_cast<uint8_t>(1u << i);
+    }
+  }
+  if (!suites.empty()) return Code::kMalformed;
+  if (hello.empty()) return Code::kOk;  // no extensions: an old TLS 1.2 client
+  Reader extensions({});
+  if (!hello.Vector16(&extensions) || !hello.empty()) return Code::kMalformed;
+  while (!extensions.empty()) {
+    uint16_t ext_type;
+    Reader ext({});
+    if (!extensions.U16(&ext_type) || !extensions.Vector16(&ext)) return Code::kMalformed;
+    if (ext_type == kExtSupportedVersions && !ReadSupportedVersions(ext, offer)) return Code::kMalformed;
+    if (ext_type == kExtKeyShare && !ReadKeyShares(ext, offer)) return Code::kMalformed;
+  }
+  return Code::kOk;
 }
 
 TlsRandom::TlsRandom() {
@@ -102,13 +266,13 @@ Status TicketKeys::Setup(TlsRandom* random, Duration lifetime) {
 }
 
 TlsContext::TlsContext() {
-  mbedtls_ssl_config_init(&config_);
+  for (mbedtls_ssl_config& config : configs_) mbedtls_ssl_config_init(&config);
   mbedtls_x509_crt_init(&chain_);
   mbedtls_pk_init(&key_);
 }
 
 TlsContext::~TlsContext() {
-  mbedtls_ssl_config_free(&config_);
+  for (mbedtls_ssl_config& config : configs_) mbedtls_ssl_config_free(&config);
   mbedtls_x509_crt_free(&chain_);
   mbedtls_pk_free(&key_);
 }
@@ -145,28 +309,49 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   }
   fingerprint_ = CertificateFingerprint(&chain_);
 
-  ret = mbedtls_ssl_config_defaults(&config_, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                    MBEDTLS_SSL_PRESET_DEFAULT);
+  static_assert(kConfigs == 1 + 2 * kTls13Suites);
+  Status s = Configure(&configs_[0], kAllSuites.ids, kGroups, random, tickets);
+  for (size_t i = 0; i < kTls13Suites && s.ok(); ++i) {
+    s = Configure(&configs_[1 + 2 * i], kOnlySuite[i].ids, kGroups, random, tickets);
+    if (s.ok()) s = Configure(&configs_[2 + 2 * i], kOnlySuite[i].ids, kGroupsP256Share, random, tickets);
+  }
+  return s;
+}
+
+Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups,
+                             TlsRandom* random, TicketKeys* tickets) {
+  int ret = mbedtls_ssl_config_defaults(config, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                        MBEDTLS_SSL_PRESET_DEFAULT);
   if (ret != 0) return Status::Error(Code::kInternal, "TLS configuration: " + MbedtlsError(ret));
-  mbedtls_ssl_conf_rng(&config_, TlsRandom::Random, random);
-  mbedtls_ssl_conf_min_tls_version(&config_, MBEDTLS_SSL_VERSION_TLS1_2);
-  mbedtls_ssl_conf_max_tls_version(&config_, MBEDTLS_SSL_VERSION_TLS1_3);
-  mbedtls_ssl_conf_ciphersuites(&config_, kCiphersuites);
-  mbedtls_ssl_conf_preference_order(&config_, MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER);
-  mbedtls_ssl_conf_groups(&config_, kGroups);
-  mbedtls_ssl_conf_sig_algs(&config_, kSigAlgs);
-  mbedtls_ssl_conf_renegotiation(&config_, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
-  mbedtls_ssl_conf_authmode(&config_, MBEDTLS_SSL_VERIFY_NONE);
-  mbedtls_ssl_conf_tls13_key_exchange_modes(&config_, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
-  mbedtls_ssl_conf_session_tickets_cb(&config_, mbedtls_ssl_ticket_write, ParseTicket, tickets->get());
-  mbedtls_ssl_conf_new_session_tickets(&config_, 1);
-  if ((ret = mbedtls_ssl_conf_alpn_protocols(&config_, kAlpn)) != 0) {
+  mbedtls_ssl_conf_rng(config, TlsRandom::Random, random);
+  mbedtls_ssl_conf_min_tls_version(config, MBEDTLS_SSL_VERSION_TLS1_2);
+  mbedtls_ssl_conf_max_tls_version(config, MBEDTLS_SSL_VERSION_TLS1_3);
+  mbedtls_ssl_conf_ciphersuites(config, suites);
+  mbedtls_ssl_conf_preference_order(config, MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_SERVER);
+  mbedtls_ssl_conf_groups(config, groups);
+  mbedtls_ssl_conf_sig_algs(config, kSigAlgs);
+  mbedtls_ssl_conf_renegotiation(config, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
+  mbedtls_ssl_conf_authmode(config, MBEDTLS_SSL_VERIFY_NONE);
+  mbedtls_ssl_conf_tls13_key_exchange_modes(config, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+  mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, ParseTicket, tickets->get());
+  // One ticket per TLS 1.3 handshake: each costs a ticket encryption and a
+  // key derivation, and a client resumes with one at a time.
+  mbedtls_ssl_conf_new_session_tickets(config, 1);
+  if ((ret = mbedtls_ssl_conf_alpn_protocols(config, kAlpn)) != 0) {
     return Status::Error(Code::kInternal, "TLS ALPN: " + MbedtlsError(ret));
   }
-  if ((ret = mbedtls_ssl_conf_own_cert(&config_, &chain_, &key_)) != 0) {
+  if ((ret = mbedtls_ssl_conf_own_cert(config, &chain_, &key_)) != 0) {
     return Status::Error(Code::kInternal, "TLS certificate: " + MbedtlsError(ret));
   }
   return Status::Ok();
+}
+
+const mbedtls_ssl_config* TlsContext::config(const ClientHelloOffer* offer) const {
+  if (offer == nullptr || !offer->tls13) return &configs_[0];
+  for (size_t i = 0; i < kTls13Suites; ++i) {
+    if (offer->tls13_suites & (1u << i)) return &configs_[(offer->p256_share ? 2 : 1) + 2 * i];
+  }
+  return &configs_[0];
 }
 
 TlsSession::TlsSession(TlsContext* context, BufferPool* pool) : context_(context), cipher_in_(pool) {
@@ -174,13 +359,6 @@ TlsSession::TlsSession(TlsContext* context, BufferPool* pool) : context_(context
 }
 
 TlsSession::~TlsSession() { mbedtls_ssl_free(&ssl_); }
-
-Status TlsSession::Init() {
-  int ret = mbedtls_ssl_setup(&ssl_, context_->config());
-  if (ret != 0) return Status::Error(Code::kInternal, "TLS session: " + MbedtlsError(ret));
-  mbedtls_ssl_set_bio(&ssl_, this, Send, Recv, nullptr);
-  return Status::Ok();
-}
 
 int TlsSession::first_byte() {
   if (first_byte_ < 0 && !cipher_in_.empty()) first_byte_ = static_cast<unsigned char>(cipher_in_.Live()[0]);
@@ -206,9 +384,32 @@ void TlsSession::MarkResumed() {
   if (g_handshaking != nullptr) g_handshaking->resumed_ = true;
 }
 
+Code TlsSession::SetUp() {
+  ClientHelloOffer offer;
+  size_t record_size = 0;
+  Code peek = PeekClientHello(cipher_in_.Live(), &offer, &record_size);
+  if (peek == Code::kAgain) {
+    // Room for the whole first record: at most 16 KiB and its header, past
+    // the pool's block only for an unusually large ClientHello.
+    if (record_size > 0) cipher_in_.Reserve(record_size);
+    return Code::kAgain;
+  }
+  int ret = mbedtls_ssl_setup(&ssl_, context_->config(peek == Code::kOk ? &offer : nullptr));
+  if (ret != 0) {
+    last_error_ = ret;
+    return Code::kMalformed;
+  }
+  mbedtls_ssl_set_bio(&ssl_, this, Send, Recv, nullptr);
+  set_up_ = true;
+  return Code::kOk;
+}
+
 Code TlsSession::Handshake() {
   if (handshake_done_) return Code::kOk;
   first_byte();
+  if (!set_up_) {
+    if (Code c = SetUp(); c != Code::kOk) return c;
+  }
   g_handshaking = this;
   int ret = mbedtls_ssl_handshake(&ssl_);
   g_handshaking = nullptr;

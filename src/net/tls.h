@@ -6,24 +6,47 @@
 // period), shared by every TlsContext so that a certificate reload does not
 // invalidate the tickets clients hold. Both live as long as the server.
 //
-// A TlsContext is one immutable mbedtls_ssl_config with its certificate and
-// key: TLS 1.3 and 1.2 (1.2 set as the minimum explicitly), for 1.2 only
-// ECDHE with AES-GCM or ChaCha20-Poly1305, groups X25519, P-256, P-384,
-// renegotiation off, tickets on for both versions. Connections hold a
-// reference (Ref/Unref) because a reload replaces the server's current
-// context while older connections still use theirs; the config must outlive
-// every mbedtls_ssl_context set up from it.
+// A TlsContext is the immutable mbedTLS configuration with its certificate
+// and key: TLS 1.3 and 1.2 (1.2 set as the minimum explicitly), for 1.2 only
+// ECDHE with AES-GCM or ChaCha20-Poly1305, groups P-256, X25519, P-384,
+// renegotiation off, tickets on for both versions (one TLS 1.3 ticket per
+// handshake). Connections hold a reference (Ref/Unref) because a reload
+// replaces the server's current context while older connections still use
+// theirs; the configuration must outlive every mbedtls_ssl_context set up
+// from it.
+//
+// Server preference. mbedTLS 3.6 follows the server's order for TLS 1.2 but
+// the client's for TLS 1.3 (cipher suite and key share alike). The context
+// therefore holds a few variants of its configuration, each offering one
+// TLS 1.3 suite (and one with only P-256 key shares), and a session picks
+// one after reading the client's first record (PeekClientHello): the suite
+// the server prefers among those the client offers, and P-256 whenever the
+// client sent a P-256 share. Why these: on this machine's build of mbedTLS,
+// ChaCha20-Poly1305 costs ~15% less CPU per byte than AES-128-GCM past a
+// few hundred bytes (mbedTLS's GHASH goes block by block with byte-order
+// loops around PCLMUL) and AES-128-GCM ~7% less than AES-256-GCM; a P-256
+// key exchange ~20% less than X25519 (mbedTLS's fixed-base comb for the
+// ephemeral key against two Montgomery ladders). bench_tls_ceiling measures
+// both. A client that sent only an X25519 share keeps X25519: asking it for
+// another share would cost it a round trip.
 //
 // A TlsSession is one connection's mbedtls_ssl_context on memory "BIO"
 // callbacks: ciphertext from the socket is put into CipherSpace()/
 // CipherReceived(), mbedTLS pulls it from there, and every record mbedTLS
 // writes is appended to the output string the transport gives (the
 // transport sends it; the send callback never blocks). mbedTLS's WANT_READ
-// becomes Code::kAgain here and nowhere else.
+// becomes Code::kAgain here and nowhere else. The mbedTLS context (and its
+// two ~17 KiB record buffers) is set up when the first record has arrived,
+// so a connection that never speaks holds none of it.
 //
-// Costs: a full handshake is one signature (ECDSA P-256: ~0.2 ms) and one
-// key exchange (~0.6 ms); a resumed one (ticket) skips the signature and the
-// certificate; records cost AES-GCM over their bytes plus one copy in.
+// Costs: a full handshake is one signature (ECDSA P-256: ~0.5 ms here) and
+// one key exchange (P-256 ~1.2 ms, X25519 ~1.5 ms: key generation, public
+// key, shared secret), about 95% of the server's instructions for it; a
+// resumed one skips the signature and the certificate (TLS 1.2 also the key
+// exchange: mbedTLS's TLS 1.3 server always resumes with psk_dhe_ke when
+// the client allows it). Records cost their AEAD over their bytes (mbedTLS's
+// AES-GCM ~4.5 ns per byte here, ChaCha20-Poly1305 ~3.8) plus one copy in
+// and one out.
 #pragma once
 
 #include <cstdint>
@@ -47,6 +70,21 @@ namespace amfgate {
 
 // Formats an mbedTLS error code as "name (-0x7780)".
 std::string MbedtlsError(int ret);
+
+// What the server's choice of configuration needs from a ClientHello.
+struct ClientHelloOffer {
+  bool tls13 = false;         // supported_versions lists TLS 1.3
+  uint8_t tls13_suites = 0;   // bit i: the i-th TLS 1.3 suite of the server's preference is offered
+  bool p256_share = false;    // a key_share entry for secp256r1
+};
+
+// Reads the ClientHello in the first record of `bytes` (the connection's
+// first ciphertext bytes) without consuming anything. kOk: `offer` is
+// filled; kAgain: the record is not complete yet (*record_size, when not
+// null, is its whole size once the header is in, else 0); kMalformed: the
+// bytes are not a ClientHello that fits one record, and mbedTLS is left to
+// judge them. Reads only within `bytes`; mbedTLS validates everything again.
+Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* record_size = nullptr);
 
 class TlsRandom {
  public:
@@ -91,7 +129,9 @@ class TlsContext {
   Status Init(const std::string& certificate_file, const std::string& key_file, TlsRandom* random,
               TicketKeys* tickets);
 
-  const mbedtls_ssl_config* config() const { return &config_; }
+  // The configuration for a client whose first record says `offer`, or,
+  // with nullptr, the one that offers everything (and lets mbedTLS choose).
+  const mbedtls_ssl_config* config(const ClientHelloOffer* offer = nullptr) const;
   // "AB:CD:..." (SHA-256 of the leaf certificate's DER).
   const std::string& fingerprint() const { return fingerprint_; }
   bool self_signed() const { return self_signed_; }
@@ -102,7 +142,15 @@ class TlsContext {
   uint32_t users() const { return users_; }
 
  private:
-  mbedtls_ssl_config config_;
+  // [0] offers every suite and group; [1 + 2 * i] only the i-th TLS 1.3 suite
+  // of the server's preference, [2 + 2 * i] the same with only P-256 key
+  // shares.
+  static constexpr size_t kConfigs = 7;
+
+  Status Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups, TlsRandom* random,
+                   TicketKeys* tickets);
+
+  mbedtls_ssl_config configs_[kConfigs];
   mbedtls_x509_crt chain_;
   mbedtls_pk_context key_;
   std::string fingerprint_;
@@ -119,8 +167,6 @@ class TlsSession {
   TlsSession(const TlsSession&) = delete;
   TlsSession& operator=(const TlsSession&) = delete;
 
-  Status Init();
-
   // Where records go; must be set before any other call.
   void set_output(std::string* out) { out_ = out; }
 
@@ -132,7 +178,8 @@ class TlsSession {
   int first_byte();
 
   // kOk when the handshake is complete, kAgain when it needs more bytes,
-  // kMalformed when it failed (an alert may have been queued).
+  // kMalformed when it failed (an alert may have been queued; last_error()
+  // says why).
   Code Handshake();
   bool handshake_done() const { return handshake_done_; }
   bool resumed() const { return resumed_; }
@@ -153,12 +200,15 @@ class TlsSession {
  private:
   static int Send(void* self, const unsigned char* buf, size_t len);
   static int Recv(void* self, unsigned char* buf, size_t len);
+  // Sets the mbedTLS context up once the first record is in; kAgain before.
+  Code SetUp();
 
   TlsContext* context_;
   mbedtls_ssl_context ssl_;
   InputBuffer cipher_in_;
   std::string* out_ = nullptr;
   int first_byte_ = -1;
+  bool set_up_ = false;
   bool handshake_done_ = false;
   bool resumed_ = false;
   int last_error_ = 0;

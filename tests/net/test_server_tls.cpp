@@ -4,10 +4,17 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <thread>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
+#include <thread>
+#include <utility>
+#include <vector>
 
+#include <psa/crypto.h>
+
+#include "net/tls.h"
 #include "net_harness.h"
 
 namespace amfgate {
@@ -188,6 +195,241 @@ TEST_CASE("certificate reload: a good pair replaces the certificate, a bad one k
   CHECK(rsa.ok());
   std::string out = RunCommand("curl -sS -k https://127.0.0.1:" + Port(server) + "/hello", &rc);
   CHECK(out == "hello tls");
+}
+
+TEST_CASE("server preference: OpenSSL's default TLS 1.3 order gets ChaCha20, TLS 1.2 gets P-256") {
+  REQUIRE(testing::HaveTools());
+  LoopServer server(testing::TlsOptionsOnly(), Routes);
+  std::string request = "GET /hello HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n";
+  // OpenSSL offers AES-256-GCM first and sends only an X25519 share.
+  std::string out = SClient(server, "-tls1_3", request);
+  CHECK(out.find("Cipher is TLS_CHACHA20_POLY1305_SHA256") != std::string::npos);
+  CHECK(out.find("Server Temp Key: X25519") != std::string::npos);  // no HelloRetryRequest for P-256
+  CHECK(out.find("hello tls") != std::string::npos);
+  out = SClient(server, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256", request);
+  CHECK(out.find("Cipher is TLS_AES_128_GCM_SHA256") != std::string::npos);
+  out = SClient(server, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384", request);
+  CHECK(out.find("Cipher is TLS_AES_256_GCM_SHA384") != std::string::npos);
+  CHECK(out.find("hello tls") != std::string::npos);
+  // TLS 1.2 follows the server's order for groups and suites alike.
+  out = SClient(server, "-tls1_2 -groups X25519:P-256", request);
+  CHECK(out.find("Server Temp Key: ECDH, prime256v1") != std::string::npos);
+  CHECK(out.find("Cipher is ECDHE-ECDSA-CHACHA20-POLY1305") != std::string::npos);
+  CHECK(out.find("hello tls") != std::string::npos);
+}
+
+// Owns an mbedtls_ssl_config and an mbedtls_ssl_context for a client whose
+// output is collected in `sent`.
+class MbedClient {
+ public:
+  MbedClient(TlsRandom* random, mbedtls_ssl_protocol_version max_version, uint16_t group) {
+    mbedtls_ssl_config_init(&conf_);
+    mbedtls_ssl_init(&ssl_);
+    REQUIRE(mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                        MBEDTLS_SSL_PRESET_DEFAULT) == 0);
+    mbedtls_ssl_conf_rng(&conf_, TlsRandom::Random, random);
+    mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_max_tls_version(&conf_, max_version);
+    groups_[0] = group;
+    mbedtls_ssl_conf_groups(&conf_, groups_);
+    REQUIRE(mbedtls_ssl_setup(&ssl_, &conf_) == 0);
+    mbedtls_ssl_set_bio(
+        &ssl_, &sent,
+        [](void* out, const unsigned char* buf, size_t len) {
+          static_cast<std::string*>(out)->append(reinterpret_cast<const char*>(buf), len);
+          return static_cast<int>(len);
+        },
+        [](void*, unsigned char*, size_t) { return MBEDTLS_ERR_SSL_WANT_READ; }, nullptr);
+  }
+  ~MbedClient() {
+    mbedtls_ssl_free(&ssl_);
+    mbedtls_ssl_config_free(&conf_);
+  }
+  // The first flight: a ClientHello.
+  std::string Hello() {
+    CHECK(mbedtls_ssl_handshake(&ssl_) == MBEDTLS_ERR_SSL_WANT_READ);
+    return sent;
+  }
+  std::string sent;
+
+ private:
+  mbedtls_ssl_config conf_;
+  mbedtls_ssl_context ssl_;
+  uint16_t groups_[3] = {0, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE};
+};
+
+TEST_CASE("PeekClientHello reads mbedTLS's ClientHellos and needs the whole record, never more") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  REQUIRE(random.Seed("test peek").ok());
+  ClientHelloOffer offer;
+  std::string x25519 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
+  REQUIRE(PeekClientHello(x25519, &offer) == Code::kOk);
+  CHECK(offer.tls13);
+  CHECK(offer.tls13_suites == 0x7);  // mbedTLS offers all three TLS 1.3 suites
+  CHECK_FALSE(offer.p256_share);     // its one key share is for its first group
+
+  std::string p256 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1).Hello();
+  REQUIRE(PeekClientHello(p256, &offer) == Code::kOk);
+  CHECK(offer.tls13);
+  CHECK(offer.p256_share);
+
+  std::string tls12 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_2, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
+  REQUIRE(PeekClientHello(tls12, &offer) == Code::kOk);
+  CHECK_FALSE(offer.tls13);
+  CHECK(offer.tls13_suites == 0);
+
+  // Every prefix is "need more"; the record size is known once the header is.
+  for (size_t n = 0; n < p256.size(); ++n) {
+    size_t record_size = 1;
+    std::string prefix = p256.substr(0, n);  // its own allocation: ASan sees an over-read
+    CHECK(PeekClientHello(prefix, &offer, &record_size) == Code::kAgain);
+    CHECK(record_size == (n < 5 ? 0 : p256.size()));
+  }
+  // Bytes after the first record are not looked at.
+  CHECK(PeekClientHello(p256 + "\x17\x03\x03garbage", &offer) == Code::kOk);
+  CHECK(PeekClientHello("GET / HTTP/1.1\r\n\r\n", &offer) == Code::kMalformed);
+  CHECK(PeekClientHello(std::string("\x16\x03\x01\x00\x00", 5), &offer) == Code::kMalformed);
+
+  // Seeded random damage: an answer, never a read outside the bytes.
+  std::mt19937 rng(20240601);
+  for (int i = 0; i < 20000; ++i) {
+    std::string damaged = p256;
+    int edits = 1 + static_cast<int>(rng() % 4);
+    for (int e = 0; e < edits; ++e) {
+      damaged[5 + rng() % (damaged.size() - 5)] = static_cast<char>(rng());
+    }
+    if (rng() % 4 == 0) damaged.resize(5 + rng() % (damaged.size() - 5));
+    Code c = PeekClientHello(damaged, &offer);
+    CHECK((c == Code::kOk || c == Code::kMalformed || c == Code::kAgain));
+  }
+}
+
+// A hand-built TLS 1.3 ClientHello with the given cipher suites and key
+// shares (group, public key), as a browser that sends two shares makes it.
+std::string ClientHelloRecord(const std::vector<uint16_t>& suites,
+                              const std::vector<std::pair<uint16_t, std::string>>& shares) {
+  auto u16 = [](std::string* out, size_t v) {
+    out->push_back(static_cast<char>(v >> 8));
+    out->push_back(static_cast<char>(v & 0xff));
+  };
+  auto extension = [&](std::string* out, uint16_t type, const std::string& data) {
+    u16(out, type);
+    u16(out, data.size());
+    *out += data;
+  };
+  std::string body = "\x03\x03" + std::string(32, '\x11') + '\x20' + std::string(32, '\x22');
+  u16(&body, suites.size() * 2);
+  for (uint16_t s : suites) u16(&body, s);
+  body += std::string("\x01\x00", 2);
+  std::string ext, data;
+  extension(&ext, 43, std::string("\x02\x03\x04", 3));  // supported_versions: TLS 1.3
+  data.clear();
+  u16(&data, shares.size() * 2);
+  for (const auto& share : shares) u16(&data, share.first);
+  extension(&ext, 10, data);  // supported_groups
+  extension(&ext, 13, std::string("\x00\x02\x04\x03", 4));  // signature_algorithms: ecdsa_secp256r1_sha256
+  std::string entries;
+  for (const auto& share : shares) {
+    u16(&entries, share.first);
+    u16(&entries, share.second.size());
+    entries += share.second;
+  }
+  data.clear();
+  u16(&data, entries.size());
+  extension(&ext, 51, data + entries);  // key_share
+  u16(&body, ext.size());
+  body += ext;
+  std::string handshake = std::string(1, '\x01') + '\0';
+  u16(&handshake, body.size());
+  handshake += body;
+  std::string record = "\x16\x03\x01";
+  u16(&record, handshake.size());
+  return record + handshake;
+}
+
+// The cipher suite and key-share group of the ServerHello that starts
+// `flight`; false if it is not one.
+bool ReadServerHello(const std::string& flight, uint16_t* suite, uint16_t* group) {
+  auto at = [&](size_t i) { return static_cast<uint8_t>(flight[i]); };
+  auto u16 = [&](size_t i) { return static_cast<uint16_t>(at(i) << 8 | at(i + 1)); };
+  if (flight.size() < 5 + 4 + 2 + 32 + 1 || at(0) != 22 || at(5) != 2) return false;
+  size_t p = 5 + 4 + 2 + 32;
+  p += 1 + at(p);  // legacy_session_id_echo
+  if (p + 5 > flight.size()) return false;
+  *suite = u16(p);
+  p += 3;  // suite, compression
+  size_t end = p + 2 + u16(p);
+  if (end > flight.size()) return false;
+  for (p += 2; p + 4 <= end; p += 4 + u16(p + 2)) {
+    if (u16(p) == 51) {
+      *group = u16(p + 4);
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST_CASE("server preference: ChaCha20 over the client's order, and P-256 when the client sent a P-256 share") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  TicketKeys tickets;
+  TlsContext context;
+  REQUIRE(random.Seed("test preference").ok());
+  REQUIRE(tickets.Setup(&random, 60 * kSecond).ok());
+  REQUIRE(context.Init("", "", &random, &tickets).ok());
+  // A real P-256 point for the share the server may use; the X25519 share
+  // must not be touched when a P-256 one is there.
+  psa_key_attributes_t attributes = PSA_KEY_ATTRIBUTES_INIT;
+  psa_set_key_type(&attributes, PSA_KEY_TYPE_ECC_KEY_PAIR(PSA_ECC_FAMILY_SECP_R1));
+  psa_set_key_bits(&attributes, 256);
+  psa_set_key_usage_flags(&attributes, PSA_KEY_USAGE_DERIVE);
+  psa_set_key_algorithm(&attributes, PSA_ALG_ECDH);
+  mbedtls_svc_key_id_t key;
+  REQUIRE(psa_generate_key(&attributes, &key) == PSA_SUCCESS);
+  unsigned char point[65];
+  size_t point_length = 0;
+  REQUIRE(psa_export_public_key(key, point, sizeof(point), &point_length) == PSA_SUCCESS);
+  psa_destroy_key(key);
+  std::string p256(reinterpret_cast<char*>(point), point_length);
+  std::string x25519(32, '\x09');  // the X25519 base point: a valid share
+
+  struct Case {
+    std::vector<uint16_t> suites;
+    std::vector<std::pair<uint16_t, std::string>> shares;
+    uint16_t suite, group;
+  };
+  const Case cases[] = {
+      {{0x1302, 0x1301, 0x1303}, {{0x001d, x25519}, {0x0017, p256}}, 0x1303, 0x0017},
+      {{0x1302, 0x1301, 0x1303}, {{0x001d, x25519}}, 0x1303, 0x001d},
+      {{0x1302, 0x1301}, {{0x0017, p256}, {0x001d, x25519}}, 0x1301, 0x0017},
+      {{0x1302}, {{0x001d, x25519}}, 0x1302, 0x001d},
+  };
+  BufferPool pool(16 * 1024, 4);
+  for (const Case& c : cases) {
+    CAPTURE(c.suite);
+    CAPTURE(c.group);
+    std::string hello = ClientHelloRecord(c.suites, c.shares);
+    std::string flight;
+    TlsSession session(&context, &pool);
+    session.set_output(&flight);
+    // In two pieces: nothing is decided on half a record.
+    size_t half = hello.size() / 2;
+    std::span<char> space = session.CipherSpace();
+    std::memcpy(space.data(), hello.data(), half);
+    session.CipherReceived(half);
+    CHECK(session.Handshake() == Code::kAgain);
+    CHECK(flight.empty());
+    space = session.CipherSpace();
+    REQUIRE(space.size() >= hello.size() - half);
+    std::memcpy(space.data(), hello.data() + half, hello.size() - half);
+    session.CipherReceived(hello.size() - half);
+    REQUIRE(session.Handshake() == Code::kAgain);  // now waiting for the client's Finished
+    uint16_t suite = 0, group = 0;
+    REQUIRE(ReadServerHello(flight, &suite, &group));
+    CHECK(suite == c.suite);
+    CHECK(group == c.group);
+  }
 }
 
 TEST_CASE("concurrent handshakes are capped; a waiting one starts when a slot frees") {
