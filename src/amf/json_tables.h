@@ -20,29 +20,18 @@
 #include <vector>
 
 #include "amf/json_text.h"
+#include "amf/ref_table.h"
 #include "amf/value.h"
 
 namespace amfgate::amf::json_internal {
 
+// Traits match by content, the same rule the encoders' tables use
+// (ref_table.h); these adapt it to std::unordered_map.
 struct TraitsHash {
-  size_t operator()(const Traits* t) const {
-    size_t h = std::hash<std::string_view>()(t->class_name);
-    for (std::string_view n : t->sealed_names) h = h * 31 + std::hash<std::string_view>()(n);
-    return h * 4 + (t->dynamic ? 2 : 0) + (t->externalizable ? 1 : 0);
-  }
+  size_t operator()(const Traits* t) const { return TraitsKeyOps::Hash(t); }
 };
 struct TraitsEqual {
-  bool operator()(const Traits* a, const Traits* b) const {
-    if (a->class_name != b->class_name || a->dynamic != b->dynamic ||
-        a->externalizable != b->externalizable ||
-        a->sealed_names.size() != b->sealed_names.size()) {
-      return false;
-    }
-    for (size_t i = 0; i < a->sealed_names.size(); ++i) {
-      if (a->sealed_names[i] != b->sealed_names[i]) return false;
-    }
-    return true;
-  }
+  bool operator()(const Traits* a, const Traits* b) const { return TraitsKeyOps::Equal(a, b); }
 };
 
 // One table: entries in wire order, found by key (content or identity).
