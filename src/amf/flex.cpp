@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/base64.h"
+
 namespace amfgate::amf {
 namespace {
 
@@ -197,15 +199,6 @@ SmallLevel SmallCommon(Arena& arena, const FlexCommon& c) {
   if (c.timestamp != 0) l.Add(5, Value::Number(c.timestamp, Format::kAmf3));
   if (c.time_to_live != 0) l.Add(6, Value::Number(c.time_to_live, Format::kAmf3));
   return l;
-}
-
-int Base64Digit(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
 }
 
 }  // namespace

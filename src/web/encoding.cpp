@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "core/base64.h"
+
 namespace amfgate {
 
 namespace {
@@ -34,15 +36,6 @@ std::string Encode64(std::string_view bytes, const char* alphabet, bool pad) {
     if (pad) out += '=';
   }
   return out;
-}
-
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
 }
 
 int HexValue(char c) {
@@ -94,7 +87,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
         continue;
       }
       if (pads > 0) return std::nullopt;  // data after padding
-      v[k] = Base64Value(c);
+      v[k] = Base64Digit(c);
       if (v[k] < 0) return std::nullopt;
     }
     uint32_t w = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
