@@ -174,6 +174,15 @@ class Builder {
     return Status::Ok();
   }
 
+  // A number (or one of Dbl's spellings of the doubles JSON cannot hold) as
+  // a Double the encoder keeps a double.
+  Status DoubleValue(const json::Value& j, Format format, Value* out) {
+    double d;
+    Status s = Dbl(j, &d);
+    if (s.ok()) *out = Value::Double(d, format);
+    return s;
+  }
+
   Status Index(const json::Value& j, size_t table_size, const char* table, size_t* out) {
     int64_t n;
     if (!ParseInteger(j, 0, INT64_MAX, &n) || static_cast<uint64_t>(n) >= table_size) {
@@ -200,12 +209,8 @@ class Builder {
         *out = str.size() > 0xFFFF ? Value::LongString(str) : Value::String(str, Format::kAmf0);
         return Status::Ok();
       }
-      case JType::kNumber: {
-        double d;
-        s = Dbl(j, &d);
-        if (s.ok()) *out = Value::Double(d, Format::kAmf0);
-        return s;
-      }
+      case JType::kNumber:
+        return DoubleValue(j, Format::kAmf0, out);
       case JType::kArray:
         return ErrorAt(j, "an AMF0 array is {\"strict_array\": [...]}");
       case JType::kObject:
@@ -230,12 +235,7 @@ class Builder {
     s = Tag(j, "AMF0", kSpecs, &spec, &v);
     if (!s.ok()) return s;
     std::string_view tag = spec->tag;
-    if (tag == "number") {
-      double d;
-      s = Dbl(*v, &d);
-      if (s.ok()) *out = Value::Double(d, Format::kAmf0);
-      return s;
-    }
+    if (tag == "number") return DoubleValue(*v, Format::kAmf0, out);
     if (tag == "long_string") {
       std::string_view str;
       s = Str(*v, &str);
@@ -415,12 +415,7 @@ class Builder {
       *out = Value::Integer(static_cast<int32_t>(n), Format::kAmf3);
       return Status::Ok();
     }
-    if (tag == "double") {
-      double d;
-      s = Dbl(*v, &d);
-      if (s.ok()) *out = Value::Double(d, Format::kAmf3);
-      return s;
-    }
+    if (tag == "double") return DoubleValue(*v, Format::kAmf3, out);
     if (tag == "$sref") {
       size_t i;
       s = Index(*v, t_.strings.size(), "string", &i);
