@@ -461,7 +461,8 @@ Call World::BuildCall(Input& in, size_t i, uint16_t version, Arena& arena,
   amf::Format format = (version == 3 || c.flex) ? amf::Format::kAmf3 : amf::Format::kAmf0;
   std::vector<amf::Value> args;
   std::string target;
-  switch ((k & 0x1f) % 6) {
+  bool raw = false;  // the argument is an AMF value from the input, sent as it is
+  switch ((k & 0x1f) % 7) {
     case 0: {
       c.kind = Call::kRedeem;
       uint8_t a = in.Byte();
@@ -523,12 +524,39 @@ Call World::BuildCall(Input& in, size_t i, uint16_t version, Arena& arena,
       args.push_back(amf::Value::String(right ? kPassword : "wrong", format));
       break;
     }
-    default:
+    case 5:
       texts.push_back(in.Ascii(24));
       target = texts.back();
       break;
+    default: {
+      // Any AMF0 or AMF3 value as the first argument; a Flex message among
+      // them is answered as Flex, whatever the target.
+      static constexpr std::string_view kTargets[] = {"null", "echo.echo", "auth.whoami",
+                                                      "auth.loginByAlias"};
+      uint8_t r = in.Byte();
+      target = kTargets[(r >> 1) & 3];
+      texts.push_back(in.Text(255));
+      auto v =
+          (r & 1) ? amf::DecodeAmf3(texts.back(), arena) : amf::DecodeAmf0(texts.back(), arena);
+      if (!v.ok()) break;
+      raw = true;
+      args.push_back(*v);
+      amf::FlexKind flex = amf::ClassifyFlex(*v);
+      c.flex = flex == amf::FlexKind::kRemoting || flex == amf::FlexKind::kCommand;
+      if (flex == amf::FlexKind::kRemoting) {
+        auto m = amf::DecodeRemotingMessage(*v, arena);
+        if (m.ok()) c.message_id = std::string(m->common.message_id);
+      } else if (flex == amf::FlexKind::kCommand) {
+        auto m = amf::DecodeCommandMessage(*v, arena);
+        if (m.ok()) c.message_id = std::string(m->common.message_id);
+      } else if (target == "echo.echo") {
+        c.kind = Call::kEcho;
+        c.echo = *v;
+      }
+      break;
+    }
   }
-  if (c.flex && c.kind == Call::kLogin) {
+  if (c.flex && !raw && c.kind == Call::kLogin) {
     // The Flex login command: base64 of user:password in a CommandMessage.
     amf::CommandMessage m;
     uint8_t id = in.Byte();
@@ -545,7 +573,7 @@ Call World::BuildCall(Input& in, size_t i, uint16_t version, Arena& arena,
         arena, m, (id & 16) ? amf::FlexForm::kSmall : amf::FlexForm::kFull);
     args = {message};
     target = "null";
-  } else if (c.flex) {
+  } else if (c.flex && !raw) {
     amf::RemotingMessage m;
     uint8_t id = in.Byte();
     texts.push_back((id & 1) ? "A1A1A1A1-2222-4333-8444-555555555555" : in.Ascii(40));
@@ -568,7 +596,7 @@ Call World::BuildCall(Input& in, size_t i, uint16_t version, Arena& arena,
   texts.push_back(target);
   body->target = texts.back();
   // Some clients switch the whole argument array to AMF3.
-  bool amf3_array = (k & 0x20) && !c.flex && c.kind != Call::kEcho;
+  bool amf3_array = (k & 0x20) && !c.flex && !raw && c.kind != Call::kEcho;
   if (amf3_array) {
     for (amf::Value& v : args) v = v.WithFormat(amf::Format::kAmf3);
   }
