@@ -20,6 +20,10 @@
 //     _calc_secret (the legacy ECDH module).
 // The ceiling for one kind of handshake is 1 / (t_sign + t_ecdhe).
 //
+// Also timed: the AEAD of each TLS 1.3 suite over one record, through
+// mbedtls_cipher_auth_encrypt_ext as the record layer calls it; the server's
+// suite preference (tls.h) follows these figures.
+//
 // Like with like: every round also runs full handshakes in this thread, the
 // net module's TlsSession (the server, with the same TlsContext the server
 // builds) against an mbedTLS client through memory, timing only the server's
@@ -43,6 +47,7 @@
 #include <string>
 #include <vector>
 
+#include <mbedtls/cipher.h>
 #include <mbedtls/ecdh.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
@@ -299,6 +304,40 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
   return count / server_cpu;
 }
 
+// Owns an mbedtls_cipher_context_t with a key set for encryption.
+class Aead {
+ public:
+  Aead(mbedtls_cipher_type_t type, int key_bits) {
+    mbedtls_cipher_init(&ctx_);
+    static const unsigned char kKey[32] = {7, 6, 5, 4, 3, 2, 1};
+    int ret = mbedtls_cipher_setup(&ctx_, mbedtls_cipher_info_from_type(type));
+    if (ret == 0) ret = mbedtls_cipher_setkey(&ctx_, kKey, key_bits, MBEDTLS_ENCRYPT);
+    if (ret != 0) Die("cipher setup", ret);
+  }
+  ~Aead() { mbedtls_cipher_free(&ctx_); }
+  Aead(const Aead&) = delete;
+  Aead& operator=(const Aead&) = delete;
+
+  // One TLS 1.3 record of `plain` (content type included), sealed as
+  // mbedTLS's record layer does it; false if it failed.
+  bool Seal(const std::string& plain, std::string* sealed) {
+    unsigned char nonce[12] = {};
+    ++nonce[11];
+    const unsigned char header[5] = {23, 3, 3, static_cast<unsigned char>((plain.size() + 16) >> 8),
+                                     static_cast<unsigned char>(plain.size() + 16)};
+    sealed->resize(plain.size() + 16);
+    size_t length = 0;
+    return mbedtls_cipher_auth_encrypt_ext(&ctx_, nonce, sizeof(nonce), header, sizeof(header),
+                                           reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
+                                           reinterpret_cast<unsigned char*>(sealed->data()), sealed->size(),
+                                           &length, 16) == 0 &&
+           length == sealed->size();
+  }
+
+ private:
+  mbedtls_cipher_context_t ctx_;
+};
+
 struct Spread {
   double median = 0, min = 0, max = 0;
 };
@@ -348,8 +387,32 @@ int Main() {
   };
   std::vector<std::function<bool()>> exchanges = {[&] { return p256.Exchange(); }, [&] { return x25519.Exchange(); },
                                                   [&] { return p256_tls12.Exchange(); }};
+  // Record protection: what each TLS 1.3 suite's AEAD costs per record of a
+  // 2 KiB response (head and body, as /static2k sends it) and of a 200-byte
+  // one (an AMF call's answer). The server's suite preference follows these.
+  struct Record {
+    const char* label;
+    const char* name;
+    mbedtls_cipher_type_t type;
+    int key_bits;
+    std::vector<double> us_2k, us_200;
+  };
+  std::vector<Record> records = {
+      {"ChaCha20-Poly1305", "chacha20_poly1305", MBEDTLS_CIPHER_CHACHA20_POLY1305, 256, {}, {}},
+      {"AES-128-GCM", "aes128_gcm", MBEDTLS_CIPHER_AES_128_GCM, 128, {}, {}},
+      {"AES-256-GCM", "aes256_gcm", MBEDTLS_CIPHER_AES_256_GCM, 256, {}, {}},
+  };
   std::vector<double> signs;
   for (int r = 0; r < rounds; ++r) {
+    for (Record& record : records) {
+      Aead aead(record.type, record.key_bits);
+      std::string sealed;
+      for (size_t size : {size_t{2260}, size_t{200}}) {
+        const std::string plain(size, 'r');
+        double per_second = Rate(kSecondsPerOperation / 4, [&] { return aead.Seal(plain, &sealed); });
+        (size == 200 ? record.us_200 : record.us_2k).push_back(1e6 / per_second);
+      }
+    }
     double sign = Rate(kSecondsPerOperation, [&] { return signer.Sign(); });
     signs.push_back(sign);
     for (size_t k = 0; k < kinds.size(); ++k) {
@@ -382,7 +445,17 @@ int Main() {
     std::printf("%-18s %8.0f/s (%4.0f..%4.0f) %12.0f/s (%4.0f..%4.0f) %8.2f (%.2f..%.2f)\n", kind.label, c.median,
                 c.min, c.max, h.median, h.min, h.max, q.median, q.min, q.max);
   }
+  std::printf("\n%-18s %28s %28s\n", "record protection", "2260-byte record", "200-byte record");
+  for (const Record& record : records) {
+    Spread big = Summarize(record.us_2k), small = Summarize(record.us_200);
+    std::printf("%-18s %10.2f us (%5.2f..%5.2f) %12.2f us (%4.2f..%4.2f)\n", record.label, big.median, big.min,
+                big.max, small.median, small.min, small.max);
+  }
   std::printf("\n");
+  for (const Record& record : records) {
+    std::printf("BENCH tls_record_2k_%s_us %.2f us\n", record.name, Summarize(record.us_2k).median);
+    std::printf("BENCH tls_record_200_%s_us %.2f us\n", record.name, Summarize(record.us_200).median);
+  }
   std::printf("BENCH mbedtls_p256_sign_per_cpu_s %.0f op/cpu-s\n", sign.median);
   std::printf("BENCH mbedtls_p256_ecdhe_per_cpu_s %.0f op/cpu-s\n", Summarize(kinds[0].ecdhe).median);
   std::printf("BENCH mbedtls_x25519_ecdhe_per_cpu_s %.0f op/cpu-s\n", Summarize(kinds[1].ecdhe).median);

@@ -21,14 +21,15 @@
 // TLS 1.3 suite (and one with only P-256 key shares), and a session picks
 // one after reading the client's first record (PeekClientHello): the suite
 // the server prefers among those the client offers, and P-256 whenever the
-// client sent a P-256 share. Why these: on this machine's build of mbedTLS,
-// ChaCha20-Poly1305 costs ~15% less CPU per byte than AES-128-GCM past a
-// few hundred bytes (mbedTLS's GHASH goes block by block with byte-order
-// loops around PCLMUL) and AES-128-GCM ~7% less than AES-256-GCM; a P-256
-// key exchange ~20% less than X25519 (mbedTLS's fixed-base comb for the
-// ephemeral key against two Montgomery ladders). bench_tls_ceiling measures
-// both. A client that sent only an X25519 share keeps X25519: asking it for
-// another share would cost it a round trip.
+// client sent a P-256 share. Why these: with the vendored (Debian) build of
+// mbedTLS, ChaCha20-Poly1305 seals a 2 KiB record with ~12% less CPU than
+// AES-128-GCM and ~17% less than AES-256-GCM (mbedTLS's GCM runs block by
+// block, its GHASH with byte-order loops around PCLMUL); below ~250 bytes
+// AES-GCM is cheaper, but a response with its head is rarely that small. A
+// P-256 key exchange costs ~20% less than X25519 (a fixed-base comb for the
+// ephemeral public key against a second Montgomery ladder). bench_tls_ceiling
+// measures both. A client that sent only an X25519 share keeps X25519:
+// asking it for another share would cost it a round trip.
 //
 // A TlsSession is one connection's mbedtls_ssl_context on memory "BIO"
 // callbacks: ciphertext from the socket is put into CipherSpace()/
@@ -44,9 +45,9 @@
 // key, shared secret), about 95% of the server's instructions for it; a
 // resumed one skips the signature and the certificate (TLS 1.2 also the key
 // exchange: mbedTLS's TLS 1.3 server always resumes with psk_dhe_ke when
-// the client allows it). Records cost their AEAD over their bytes (mbedTLS's
-// AES-GCM ~4.5 ns per byte here, ChaCha20-Poly1305 ~3.8) plus one copy in
-// and one out.
+// the client allows it, and browsers and OpenSSL allow nothing else).
+// Records cost their AEAD over their bytes (~4-5 ns per byte here, about
+// 1 us fixed) plus one copy in and one out.
 #pragma once
 
 #include <cstdint>
