@@ -98,20 +98,38 @@ install_packages() {
 }
 
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A port below the kernel's ephemeral range, so that no outgoing connection
+# holds it as its local port; it can still be taken before the server binds
+# it, so servers are started with retries (start_with_retries).
 free_port() {
-  local p
+  local lo p
+  lo=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$lo" -gt 12000 ] 2>/dev/null || lo=32768
   while :; do
-    p=$((20000 + RANDOM % 40000))
+    p=$((10000 + RANDOM % (lo - 10000)))
     port_busy "$p" || { echo "$p"; return; }
   done
 }
+# wait_port PORT PID: until PORT accepts connections; fails early if PID died.
 wait_port() {
   local i
   for i in $(seq 100); do
     port_busy "$1" && return 0
+    kill -0 "$2" 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
+}
+# start_with_retries WHAT FUNCTION ARGS...: FUNCTION starts a server on fresh
+# ports and returns non-zero (having stopped it) when it did not come up.
+start_with_retries() {
+  local what=$1 attempt
+  shift
+  for attempt in 1 2 3; do
+    "$@" && return 0
+    log "$what did not start (attempt $attempt), trying other ports"
+  done
+  die "$what did not start; see its log under $WORK"
 }
 
 # utime + stime of a process, in seconds (fields 14 and 15; the command name
@@ -150,7 +168,8 @@ make_certificate() {
 
 # --- nginx: worker_processes 1, `return 200`, plain and TLS
 
-start_nginx() {
+start_nginx() { start_with_retries nginx try_start_nginx; }
+try_start_nginx() {
   NGINX_PLAIN=$(free_port)
   NGINX_TLS=$(free_port)
   local dir=$WORK/nginx
@@ -182,7 +201,10 @@ EOF
   taskset -c "$SERVER_CPU" nginx -e "$dir/logs/error.log" -p "$dir" -c "$dir/nginx.conf" &
   NGINX_MASTER=$!
   PIDS+=("$NGINX_MASTER")
-  wait_port "$NGINX_PLAIN" && wait_port "$NGINX_TLS" || die "nginx did not start (see $dir/logs/error.log)"
+  if ! wait_port "$NGINX_PLAIN" "$NGINX_MASTER" || ! wait_port "$NGINX_TLS" "$NGINX_MASTER"; then
+    stop_pid "$NGINX_MASTER"
+    return 1
+  fi
   NGINX_WORKER=$(pgrep -P "$NGINX_MASTER" | head -n1)
   [ -n "$NGINX_WORKER" ] || die "no nginx worker process"
 }
@@ -215,7 +237,8 @@ nginx_wrk() {
 
 # --- redis: redis-benchmark, 50 clients, no pipelining
 
-start_redis() {
+start_redis() { start_with_retries redis-server try_start_redis; }
+try_start_redis() {
   REDIS_PORT=$(free_port)
   local dir=$WORK/redis
   rm -rf "$dir" && mkdir -p "$dir"
@@ -223,7 +246,7 @@ start_redis() {
     --dir "$dir" --logfile "$dir/redis.log" --daemonize no &
   REDIS_PID=$!
   PIDS+=("$REDIS_PID")
-  wait_port "$REDIS_PORT" || die "redis-server did not start (see $dir/redis.log)"
+  wait_port "$REDIS_PORT" "$REDIS_PID" || { stop_pid "$REDIS_PID"; return 1; }
 }
 rcli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
@@ -288,7 +311,8 @@ hex_base64() { printf "$(printf '%s' "$1" | sed 's/../\\x&/g')" | openssl base64
 # start_amfgate ALIAS_TTL: plain and TLS listeners, limits raised for load
 # (bench/README.md says what is raised and why).
 MAX_PENDING=255
-start_amfgate() {
+start_amfgate() { start_with_retries amfgate try_start_amfgate "$1"; }
+try_start_amfgate() {
   AMF_PLAIN=$(free_port)
   AMF_TLS=$(free_port)
   AMF_ORIGIN=http://127.0.0.1:$AMF_PLAIN
@@ -306,7 +330,10 @@ start_amfgate() {
   taskset -c "$SERVER_CPU" "$AMFGATE" "${args[@]}" >>"$WORK/amfgate.out" 2>&1 &
   AMF_PID=$!
   PIDS+=("$AMF_PID")
-  wait_port "$AMF_PLAIN" && wait_port "$AMF_TLS" || die "amfgate did not start (see $WORK/amfgate.out)"
+  if ! wait_port "$AMF_PLAIN" "$AMF_PID" || ! wait_port "$AMF_TLS" "$AMF_PID"; then
+    stop_pid "$AMF_PID"
+    return 1
+  fi
 }
 
 # One round: every server up at once (an idle server costs nothing), and
