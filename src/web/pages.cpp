@@ -71,6 +71,18 @@ bool Pages::ForeignOrigin(const Request& request) const {
   return origin != nullptr && !EqualsIgnoreCase(origin->value, WithoutTrailingSlash(options_.public_origin));
 }
 
+bool Pages::RefuseForeignOrigin(const Request& request, Response& response) {
+  if (!ForeignOrigin(request)) return false;
+  ++stats_.csrf_failures;
+  response.Error(403);
+  return true;
+}
+
+void Pages::MethodNotAllowed(Response& response, std::string_view allow) {
+  response.Error(405);
+  (void)response.AddHeader("Allow", allow);
+}
+
 void Pages::Busy(Response& response, int status, int64_t retry_seconds) {
   ++stats_.refused_busy;
   response.Error(status);
@@ -118,15 +130,10 @@ void Pages::HandleLogin(const Request& request, Response& response) {
     return;
   }
   if (request.method != Method::kPost) {
-    response.Error(405);
-    (void)response.AddHeader("Allow", "GET, HEAD, POST");
+    MethodNotAllowed(response, "GET, HEAD, POST");
     return;
   }
-  if (ForeignOrigin(request)) {
-    ++stats_.csrf_failures;
-    response.Error(403);
-    return;
-  }
+  if (RefuseForeignOrigin(request, response)) return;
   std::string_view type = request.Header("Content-Type");
   if (!EqualsIgnoreCase(Trim(type.substr(0, type.find(';'))), kFormType)) {
     response.Error(415);
@@ -189,8 +196,7 @@ void Pages::HandleLogin(const Request& request, Response& response) {
 
 void Pages::HandleApp(const Request& request, Response& response) {
   if (request.method != Method::kGet && request.method != Method::kHead) {
-    response.Error(405);
-    (void)response.AddHeader("Allow", "GET, HEAD");
+    MethodNotAllowed(response, "GET, HEAD");
     return;
   }
   MonoTime now = deps_.clock();
@@ -286,15 +292,10 @@ void Pages::HandleApp(const Request& request, Response& response) {
 
 void Pages::HandleLogout(const Request& request, Response& response) {
   if (request.method != Method::kPost) {
-    response.Error(405);
-    (void)response.AddHeader("Allow", "POST");
+    MethodNotAllowed(response, "POST");
     return;
   }
-  if (ForeignOrigin(request)) {
-    ++stats_.csrf_failures;
-    response.Error(403);
-    return;
-  }
+  if (RefuseForeignOrigin(request, response)) return;
   MonoTime now = deps_.clock();
   std::string_view sid = PageToken(request);
   auto page = sid.empty() ? Result<SessionView>(Failure{Code::kNotFound, "no cookie"})

@@ -103,6 +103,10 @@ class Pages {
   // The page session cookie's token text, or empty.
   std::string_view PageToken(const Request& request) const;
   bool ForeignOrigin(const Request& request) const;
+  // A POST from a foreign Origin: answers 403 and counts it; true if it did.
+  bool RefuseForeignOrigin(const Request& request, Response& response);
+  // 405 with the methods the route takes.
+  static void MethodNotAllowed(Response& response, std::string_view allow);
   void Busy(Response& response, int status, int64_t retry_seconds);
 
   PagesOptions options_;
