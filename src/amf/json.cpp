@@ -58,6 +58,19 @@ class Dumper {
     return Status::Ok();
   }
 
+  // Null and booleans are plain JSON in both encodings; true when `v` is one.
+  static bool PlainJson(const Value& v, json::Value* out) {
+    if (v.type() == amf::Type::kNull) {
+      *out = json::Value::Null();
+      return true;
+    }
+    if (v.type() == amf::Type::kBoolean) {
+      *out = json::Value::Bool(v.AsBool());
+      return true;
+    }
+    return false;
+  }
+
   // A string in AMF3 string-table position (value, member name, class name).
   // Returns true when the encoder writes it as a reference (*index set).
   bool StringRef(std::string_view s, uint32_t* index) {
@@ -76,6 +89,7 @@ class Dumper {
       *out = json::Value::Object();
       return Amf3(v, depth, &out->Add("amf3", json::Value()));
     }
+    if (PlainJson(v, out)) return Status::Ok();
     *out = json::Value::Object();
     switch (v.type()) {
       case amf::Type::kUndefined:
@@ -83,12 +97,6 @@ class Dumper {
         return Status::Ok();
       case amf::Type::kUnsupported:
         out->Add("unsupported", json::Value::Null());
-        return Status::Ok();
-      case amf::Type::kNull:
-        *out = json::Value::Null();
-        return Status::Ok();
-      case amf::Type::kBoolean:
-        *out = json::Value::Bool(v.AsBool());
         return Status::Ok();
       case amf::Type::kInteger:
       case amf::Type::kDouble:
@@ -165,17 +173,12 @@ class Dumper {
 
   Status Amf3(const Value& v, uint32_t depth, json::Value* out) {
     if (depth > kMaxDepth) return DumpError("nesting too deep");
+    if (PlainJson(v, out)) return Status::Ok();
     *out = json::Value::Object();
     switch (v.type()) {
       case amf::Type::kUndefined:
       case amf::Type::kUnsupported:
         out->Add("undefined", json::Value::Null());
-        return Status::Ok();
-      case amf::Type::kNull:
-        *out = json::Value::Null();
-        return Status::Ok();
-      case amf::Type::kBoolean:
-        *out = json::Value::Bool(v.AsBool());
         return Status::Ok();
       case amf::Type::kInteger:
         if (v.AsInteger() >= kMinInteger && v.AsInteger() <= kMaxInteger) {
