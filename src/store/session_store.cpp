@@ -15,7 +15,7 @@ extern "C" {
 namespace amfgate {
 namespace {
 
-constexpr Duration kMaxSessionLifetime = 30 * 24 * 3600 * kSecond;
+constexpr Duration kMaxSessionLifetime = 24 * 24 * 3600 * kSecond;
 constexpr Duration kMaxAliasTtl = 600 * kSecond;
 constexpr uint32_t kMaxPendingAliases = 255;
 // A fresh selector colliding with a live one has probability ~n/2^64; a few
@@ -44,7 +44,7 @@ Status StoreLimits::Check() const {
   }
   if (session_idle < kStoreTick) return bad("session_idle must be positive");
   if (session_lifetime < kStoreTick || session_lifetime > kMaxSessionLifetime) {
-    return bad("session_lifetime must be positive and at most 30 days");
+    return bad("session_lifetime must be positive and at most 24 days");
   }
   if (max_sessions == 0 || max_sessions > kMaxStoreEntries) {
     return bad("max_sessions must be between 1 and 268435456");
@@ -107,8 +107,7 @@ uint64_t SessionStore::NowTick(MonoTime now) const {
 
 uint32_t SessionStore::DeadlineTick(MonoTime deadline) const {
   if (deadline <= epoch_) return 0;
-  return static_cast<uint32_t>((static_cast<uint64_t>(deadline - epoch_) + kStoreTick - 1) /
-                               kStoreTick);
+  return static_cast<uint32_t>(static_cast<uint64_t>(deadline - epoch_) / kStoreTick);
 }
 
 MonoTime SessionStore::TickTime(uint32_t tick, uint64_t now_tick) const {

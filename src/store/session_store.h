@@ -30,12 +30,13 @@
 // life and reveals nothing about the token.
 //
 // Time. Deadlines are MonoTime; the store keeps them at a resolution of
-// kStoreTick (2 ms), rounded up, in 32-bit counters relative to the time the
+// kStoreTick (1 ms), rounded down, in 32-bit counters relative to the time the
 // store was opened (wrap-safe: every live deadline lies within 2^31 ticks,
-// ~49 days, of now; session_lifetime is capped at 30 days). Validity is
+// ~24.8 days, of now; session_lifetime is capped at 24 days). Validity is
 // checked against `now` on every lookup, so nothing is usable after its
-// deadline even if the wheel has not reclaimed it yet; an entry may be seen
-// as live at most one tick (< 2 ms) after its nominal deadline, never before.
+// deadline even if the wheel has not reclaimed it yet. Rounding down means an
+// entry may end up to one tick (< 1 ms) before its nominal deadline, never
+// after it: the contract is that nothing is usable past its deadline.
 // Advance(now) is the timer-wheel tick that reclaims memory, with bounded work
 // per call.
 //
@@ -90,12 +91,12 @@ namespace amfgate {
 class Random;
 
 // The store keeps deadlines at this resolution (see "Time" above).
-constexpr Duration kStoreTick = 2 * kMillisecond;
+constexpr Duration kStoreTick = kMillisecond;
 
 struct StoreLimits {
   Duration alias_ttl = 30 * kSecond;             // 1 s .. 600 s
   Duration session_idle = 30 * 60 * kSecond;     // > 0
-  Duration session_lifetime = 12 * 3600 * kSecond;  // > 0, at most 30 days
+  Duration session_lifetime = 12 * 3600 * kSecond;  // > 0, at most 24 days
   uint32_t max_sessions = 1000000;               // page and gateway sessions together
   uint32_t max_aliases = 1000000;                // pending aliases and tombstones together
   uint32_t max_pending_aliases = 8;              // per page session, at most 255
@@ -273,7 +274,8 @@ class SessionStore {
 
   SessionStore(const StoreLimits& limits, Random& random, MonoTime now);
 
-  // Time in ticks: "now" rounds down, deadlines round up (never early).
+  // Time in ticks: "now" and deadlines both round down, so an entry is never
+  // valid at or past its nominal deadline.
   uint64_t NowTick(MonoTime now) const;
   uint32_t DeadlineTick(MonoTime deadline) const;
   MonoTime TickTime(uint32_t tick, uint64_t now_tick) const;

@@ -11,7 +11,7 @@
 // Cancel are O(1) and never allocate, and an entry can be cancelled wherever
 // it is, even on the list of collected entries.
 //
-// Time is in ticks (the store's are 2 ms). current() is the first tick not yet
+// Time is in ticks (the store's are 1 ms). current() is the first tick not yet
 // processed. An entry is filed by the highest 6-bit digit in which its due
 // tick differs from current(); when the wheel reaches the start of a slot at
 // level L >= 1 it refiles (cascades) that slot's entries into lower levels;
