@@ -46,6 +46,12 @@ void NoStore(Response& response) { response.SetNoStore(); }
 // still send nothing to other sites.
 void FormReferrerPolicy(Response& response) { (void)response.AddHeader("Referrer-Policy", "same-origin"); }
 
+// The live page session named by `sid` (a PageToken); kNotFound when empty.
+Result<SessionView> PageSession(SessionStore& store, std::string_view sid, MonoTime now) {
+  if (sid.empty()) return Result<SessionView>(Failure{Code::kNotFound, "no cookie"});
+  return store.LookupSession(sid, SessionKind::kPage, now);
+}
+
 }  // namespace
 
 Pages::Pages(PagesOptions options, PagesDeps deps, const CsrfKey& csrf)
@@ -201,8 +207,7 @@ void Pages::HandleApp(const Request& request, Response& response) {
   }
   MonoTime now = deps_.clock();
   std::string_view sid = PageToken(request);
-  auto page = sid.empty() ? Result<SessionView>(Failure{Code::kNotFound, "no cookie"})
-                          : deps_.store->LookupSession(sid, SessionKind::kPage, now);
+  auto page = PageSession(*deps_.store, sid, now);
   if (!page.ok()) {
     response.Redirect(303, kLoginPath);
     NoStore(response);
@@ -298,8 +303,7 @@ void Pages::HandleLogout(const Request& request, Response& response) {
   if (RefuseForeignOrigin(request, response)) return;
   MonoTime now = deps_.clock();
   std::string_view sid = PageToken(request);
-  auto page = sid.empty() ? Result<SessionView>(Failure{Code::kNotFound, "no cookie"})
-                          : deps_.store->LookupSession(sid, SessionKind::kPage, now);
+  auto page = PageSession(*deps_.store, sid, now);
   if (!page.ok()) {
     response.Redirect(303, kLoginPath);
     NoStore(response);
