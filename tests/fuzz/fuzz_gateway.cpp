@@ -8,11 +8,13 @@
 // login form, open the app page (optionally with a PKCE challenge), sign out,
 // send gateway packets of up to four bodies (loginByAlias with a real,
 // patched or invented alias and a right or wrong verifier, whoami, logout,
-// echo of an AMF0 value taken from the input, password login, unknown
-// targets, Flex RemotingMessage and CommandMessage in full and small form,
-// Credentials and must-understand headers), send raw requests with any
-// method, path, type, Origin, cookies and body, edit cookies, advance the
-// clock and tick the timer wheel.
+// echo, password login, unknown targets, Flex RemotingMessage and
+// CommandMessage in full and small form, any AMF0 or AMF3 value from the
+// input as the argument, Credentials and must-understand headers), send raw
+// requests with any method, path, type, Origin, cookies and body, edit
+// cookies, advance the clock and tick the timer wheel. FUZZ_GATEWAY_TRACE=1
+// in the environment prints each request, answer and log line (to read what
+// an input does).
 //
 // Checked after every step:
 //  - the response validates, its status is one the handlers may give (never
@@ -240,7 +242,6 @@ class World {
   void Raw(Browser& b, Input& in);
   void EditCookie(Browser& b, Input& in);
 
-  // FUZZ_GATEWAY_TRACE=1 prints each request, to read what a finding did.
   const bool trace_ = getenv("FUZZ_GATEWAY_TRACE") != nullptr;
   std::string dir_;
   ManualClock clock_;
