@@ -341,7 +341,7 @@ const Directive kDirectives[] = {
     {"max_aliases", "N", "aliases in total", false, 1, 1, SetCount<uint64_t, 1, 100000000, &Config::max_aliases>,
      nullptr},
     {"max_pending_aliases", "N", "unredeemed aliases per page session", false, 1, 1,
-     SetCount<uint32_t, 1, 1024, &Config::max_pending_aliases>, nullptr},
+     SetCount<uint32_t, 1, 255, &Config::max_pending_aliases>, nullptr},
     {"gateway_password_login", "on|off", "password login through the gateway (auth.login, Credentials, Flex)",
      false, 1, 1, SetPasswordLogin, nullptr},
     {"allow_origin", "URL", "another origin allowed to call the gateway with credentials", true, 1, 1,

@@ -359,10 +359,13 @@ void Gateway::AdoptNewSession(GatewayExchange& exchange, const NewSession& sessi
 }
 
 CallResult Gateway::SessionResult(CallContext& ctx, const NewSession& session) {
+  // The store keeps deadlines at a 1 ms resolution, rounded down: report the
+  // nearest whole second, not a truncated one.
   Duration left = session.view.idle_deadline - ctx.now();
+  int64_t seconds = left > 0 ? (left + kSecond / 2) / kSecond : 0;
   amf::Member members[2] = {
       {"user", ctx.String(session.view.user_name)},
-      {"session_expires", amf::Value::Number(static_cast<double>(left > 0 ? left / kSecond : 0), ctx.format())},
+      {"session_expires", amf::Value::Number(static_cast<double>(seconds), ctx.format())},
   };
   return CallResult::Ok(amf::MakeObject(ctx.arena(), members, ctx.format()));
 }

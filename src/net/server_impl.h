@@ -44,7 +44,9 @@ class Server::Impl {
   void UpdateLimits(const ServerLimits& limits);
   void Drain(Duration timeout, std::function<void()> done);
   void Stop();
-  bool closed() const { return connections_.empty(); }
+  // Listeners stay open until Stop() or Drain(): only then can the loop
+  // run dry, once the last connection's close callback has run.
+  bool closed() const { return (draining_ || !started_) && connections_.empty(); }
 
   // Listener side.
   void OnAccepted(Listener* listener, int fd, const sockaddr_storage& peer);

@@ -140,7 +140,7 @@ TEST_CASE("every error names the file, the line and the directive") {
   CHECK(ErrorOf("max_body 12x").starts_with("t.conf:1: max_body: '12x' is not a size"));
   CHECK(ErrorOf("max_body 2g").starts_with("t.conf:1: max_body: must be between"));
   CHECK(ErrorOf("max_sessions 99999999999999999999999").starts_with("t.conf:1: max_sessions: must be between"));
-  CHECK(ErrorOf("max_pending_aliases 0") == "t.conf:1: max_pending_aliases: must be between 1 and 1024");
+  CHECK(ErrorOf("max_pending_aliases 0") == "t.conf:1: max_pending_aliases: must be between 1 and 255");
   CHECK(ErrorOf("listen 127.0.0.1:70000 tls") == "t.conf:1: listen: port: must be between 0 and 65535");
   CHECK(ErrorOf("listen localhost:80 tls").starts_with("t.conf:1: listen: 'localhost' is not a numeric"));
   CHECK(ErrorOf("listen 127.0.0.1:80 ssl") == "t.conf:1: listen: expected tls or plain, not 'ssl'");

@@ -31,6 +31,24 @@ std::string Get(const std::string& path, const std::string& extra = "") {
   return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
 }
 
+TEST_CASE("a started server is not closed until Stop, so its owner's loop can run dry") {
+  // An owner that fails after Start (e.g. a component's set-up) destroys the
+  // server with Stop() then runs the loop until closed(): the listeners must
+  // count as open until then, or the loop never ends.
+  uv_loop_t loop;
+  REQUIRE(uv_loop_init(&loop) == 0);
+  {
+    Server server(&loop, PlainOptions());
+    CHECK(server.closed());  // nothing bound yet
+    REQUIRE(server.Start().ok());
+    CHECK_FALSE(server.closed());
+    server.Stop();
+    uv_run(&loop, UV_RUN_DEFAULT);
+    CHECK(server.closed());
+  }
+  CHECK(uv_loop_close(&loop) == 0);
+}
+
 TEST_CASE("curl gets a page over plain HTTP with the security headers") {
   REQUIRE(testing::HaveTools());
   LoopServer server(PlainOptions(), Routes);
