@@ -423,6 +423,9 @@ Code TlsSession::Handshake() {
 }
 
 Result<size_t> TlsSession::Read(std::span<char> into) {
+  // With nothing buffered anywhere mbedTLS could only answer WANT_READ; the
+  // transport asks once more after every record, so skip that call.
+  if (!HasBufferedInput()) return Failure{Code::kAgain, "need more ciphertext", 0};
   int ret = mbedtls_ssl_read(&ssl_, reinterpret_cast<unsigned char*>(into.data()), into.size());
   if (ret > 0) return static_cast<size_t>(ret);
   if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
