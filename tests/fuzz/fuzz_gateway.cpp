@@ -41,8 +41,6 @@
 // previous one (every session, alias and rate-limit bucket of the previous
 // run has expired or refilled by then), ticking the wheel, and requiring that
 // it reclaimed everything.
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -63,29 +61,23 @@
 #include "amf/packet.h"
 #include "amf/value.h"
 #include "core/clock.h"
-#include "core/config.h"
 #include "core/log.h"
 #include "fuzz_check.h"
 #include "handoff_client.h"
+#include "handoff_rig.h"
 #include "net/http_message.h"
 #include "net/router.h"
 #include "web/encoding.h"
 #include "web/handoff.h"
-#include "web/users.h"
 
 using namespace amfgate;
 using namespace amfgate::fuzz;
 
 namespace {
 
-constexpr Duration kAliasTtl = 3 * kSecond;
-constexpr Duration kSessionIdle = 4 * kSecond;
-constexpr Duration kSessionLifetime = 8 * kSecond;
 constexpr Duration kRunSpacing = 20 * kSecond;
 constexpr Duration kMaxRunAdvance = 7 * kSecond;
 constexpr size_t kMaxSteps = 48;
-constexpr std::string_view kUser = "demo";
-constexpr std::string_view kPassword = "demo-password";
 
 const std::set<std::string_view> kFaultCodes = {
     "Auth.AliasInvalid",   "Auth.Required",         "Auth.LoginFailed",          "Server.Busy",
@@ -146,64 +138,14 @@ struct GatewayRequest {
 
 class World {
  public:
-  World() {
-    char path[] = "/tmp/amfgate-fuzz-gateway-XXXXXX";
-    FUZZ_CHECK(mkdtemp(path) != nullptr);
-    dir_ = path;
-    FUZZ_CHECK(mkdir((dir_ + "/templates").c_str(), 0700) == 0);
-    Write("templates/login.html",
-          "<form method=\"post\" action=\"{{action}}\"><input type=\"hidden\" name=\"csrf\" "
-          "value=\"{{csrf}}\">"
-          "{{#error}}<p>{{error}}</p>{{/error}}{{#demo_user}}{{demo_user}}{{/demo_user}}</form>\n");
-    Write("templates/app.html",
-          "<p>{{user}}</p><param name=\"flashvars\" "
-          "value=\"{{flashvars}}\">{{gateway_url}}{{swf_url}}"
-          "{{cookie_name}}{{alias_ttl}}<form method=\"post\" action=\"{{logout_action}}\">"
-          "<input type=\"hidden\" name=\"csrf\" value=\"{{csrf}}\"></form>\n");
-    Write("users",
-          UserRecord::Make(kUser, kPassword, kMinPbkdf2Iterations, "fuzz-gateway-salt").Format() +
-              "\n");
-
-    Config config;
-    config.template_dir = dir_ + "/templates";
-    config.users_file = dir_ + "/users";
-    config.docroot = dir_;
-    config.public_origin = std::string(kOrigin);
-    config.allow_origin = {std::string(kPartner)};
-    config.gateway_password_login = true;
-    config.alias_ttl = kAliasTtl;
-    config.session_idle = kSessionIdle;
-    config.session_lifetime = kSessionLifetime;
-    config.max_sessions = 24;
-    config.max_aliases = 24;
-    config.max_pending_aliases = 3;
-    config.redeem_rate_per_address = {1, 6};
-    config.redeem_rate_total = {2, 12};
-    config.login_rate_per_address = {0.2, 3};
-    config.login_rate_total = {0.2, 4};
+  World() : rig_([this] { return clock_.now(); }) {
     DefaultLogger().SetCapture([this](char, std::string_view line) { log_.emplace_back(line); });
-    HandoffHooks hooks;
-    hooks.clock = [this] { return clock_.now(); };
-    hooks.wall_millis = [] { return 1.7e12; };
-    FUZZ_CHECK(Handoff::Create(config, &handoff_, hooks).ok());
-    FUZZ_CHECK(handoff_->Install(router_).ok());
     ForgetRun();
-  }
-  ~World() {
-    for (const char* name : {"templates/login.html", "templates/app.html", "users"})
-      unlink((dir_ + "/" + name).c_str());
-    rmdir((dir_ + "/templates").c_str());
-    rmdir(dir_.c_str());
   }
 
   void Run(Input& in);
 
  private:
-  void Write(const std::string& name, std::string_view text) {
-    FILE* f = fopen((dir_ + "/" + name).c_str(), "wb");
-    FUZZ_CHECK(f != nullptr && fwrite(text.data(), 1, text.size(), f) == text.size() &&
-               fclose(f) == 0);
-  }
   MonoTime now() const { return clock_.now(); }
 
   void StartRun();
@@ -245,10 +187,8 @@ class World {
   void EditCookie(Browser& b, Input& in);
 
   const bool trace_ = getenv("FUZZ_GATEWAY_TRACE") != nullptr;
-  std::string dir_;
   ManualClock clock_;
-  std::unique_ptr<Handoff> handoff_;
-  Router router_;
+  HandoffRig rig_;
   std::vector<std::string> log_;
   size_t log_checked_ = 0;
   uint64_t run_ = 0;
@@ -265,11 +205,11 @@ void World::StartRun() {
   ++run_;
   run_start_ = kSecond + static_cast<MonoTime>(run_) * kRunSpacing;
   clock_.Set(run_start_);
-  for (int i = 0; i < 4; ++i) handoff_->Tick(now());
-  StoreCounts counts = handoff_->store().Counts();
+  for (int i = 0; i < 4; ++i) rig_.handoff().Tick(now());
+  StoreCounts counts = rig_.handoff().store().Counts();
   FUZZ_CHECK(counts.page_sessions == 0 && counts.gateway_sessions == 0 &&
              counts.pending_aliases == 0 && counts.alias_tombstones == 0);
-  FUZZ_CHECK(handoff_->store().Validate());
+  FUZZ_CHECK(rig_.handoff().store().Validate());
 }
 
 // Frees what the run allocated, before it returns: libFuzzer suspects a leak
@@ -317,7 +257,7 @@ Reply World::Send(Browser& b, std::string_view method, std::string_view target,
   request.received_at = now();
 
   Response response;
-  router_.Dispatch(request, response);
+  rig_.router().Dispatch(request, response);
   if (trace_) {
     fprintf(stderr, "  %.*s %.*s (%s, %s) -> %d\n", static_cast<int>(method.size()), method.data(),
             static_cast<int>(target.size()), target.data(), b.tls ? "https" : "http",
@@ -363,7 +303,7 @@ Reply World::Send(Browser& b, std::string_view method, std::string_view target,
                HeaderValues(r.headers, "Cache-Control") == std::vector<std::string>{"no-store"});
   CheckReply(b, request.path, r);
   CheckLogsAndBodies(r);
-  FUZZ_CHECK(handoff_->store().Validate());
+  FUZZ_CHECK(rig_.handoff().store().Validate());
   return r;
 }
 
@@ -897,8 +837,8 @@ void World::Run(Input& in) {
         break;
       }
       default:
-        handoff_->Tick(now());
-        FUZZ_CHECK(handoff_->store().Validate());
+        rig_.handoff().Tick(now());
+        FUZZ_CHECK(rig_.handoff().store().Validate());
         break;
     }
   }
