@@ -30,6 +30,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <uv.h>
 
 #include <algorithm>
 #include <atomic>
@@ -47,8 +48,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <uv.h>
 
 #include "net/server.h"
 
@@ -71,7 +70,9 @@ std::string Run(const std::string& command) {
   return out;
 }
 
-bool Have(const char* tool) { return Run(std::string("command -v ") + tool).find('/') != std::string::npos; }
+bool Have(const char* tool) {
+  return Run(std::string("command -v ") + tool).find('/') != std::string::npos;
+}
 
 // utime + stime of a process or thread, in seconds.
 double CpuSeconds(const std::string& stat_path) {
@@ -143,7 +144,8 @@ class InProcessServer {
     {
       Server server(&loop_, options);
       server_ = &server;
-      (void)server.router().Exact("/healthz", [](const Request&, Response& w) { w.Text(200, "ok\n"); });
+      (void)server.router().Exact("/healthz",
+                                  [](const Request&, Response& w) { w.Text(200, "ok\n"); });
       (void)server.router().Exact("/static2k", [this](const Request&, Response& w) {
         w.SetStatus(200);
         w.SetContentType("text/plain");
@@ -193,7 +195,8 @@ class InProcessServer {
 class Nginx {
  public:
   Nginx(const std::string& dir, const std::string& static_body) : dir_(dir) {
-    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost -keyout " +
+    Run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "
+        "/CN=localhost -keyout " +
         dir + "/key.pem -out " + dir + "/cert.pem");
     Run("mkdir -p " + dir + "/html " + dir + "/logs");
     std::ofstream(dir + "/html/static2k") << static_body;
@@ -207,8 +210,9 @@ class Nginx {
          << "  client_body_temp_path " << dir << "/tmp;\n  proxy_temp_path " << dir << "/tmp;\n"
          << "  fastcgi_temp_path " << dir << "/tmp;\n  uwsgi_temp_path " << dir << "/tmp;\n"
          << "  scgi_temp_path " << dir << "/tmp;\n"
-         << "  server {\n    listen 127.0.0.1:" << plain_port_ << ";\n    listen 127.0.0.1:" << tls_port_
-         << " ssl;\n    ssl_certificate " << dir << "/cert.pem;\n    ssl_certificate_key " << dir
+         << "  server {\n    listen 127.0.0.1:" << plain_port_
+         << ";\n    listen 127.0.0.1:" << tls_port_ << " ssl;\n    ssl_certificate " << dir
+         << "/cert.pem;\n    ssl_certificate_key " << dir
          << "/key.pem;\n    ssl_protocols TLSv1.2 TLSv1.3;\n    root " << dir << "/html;\n"
          << "    location = /healthz { return 200 \"ok\\n\"; }\n  }\n}\n";
     conf.close();
@@ -219,12 +223,14 @@ class Nginx {
       CPU_SET(0, &cpus);
       sched_setaffinity(0, sizeof(cpus), &cpus);
       std::string conf_path = dir + "/nginx.conf";
-      execlp("nginx", "nginx", "-p", dir.c_str(), "-c", conf_path.c_str(), static_cast<char*>(nullptr));
+      execlp("nginx", "nginx", "-p", dir.c_str(), "-c", conf_path.c_str(),
+             static_cast<char*>(nullptr));
       _exit(127);
     }
     // Wait until it answers.
     for (int i = 0; i < 100; ++i) {
-      if (Run("curl -s http://127.0.0.1:" + std::to_string(plain_port_) + "/healthz") == "ok\n") return;
+      if (Run("curl -s http://127.0.0.1:" + std::to_string(plain_port_) + "/healthz") == "ok\n")
+        return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     std::fprintf(stderr, "bench_http: nginx did not start\n");
@@ -293,8 +299,8 @@ struct Figure {
 void Row(const char* name, const Figure& f) {
   auto [rmin, rmax] = std::minmax_element(f.rps.begin(), f.rps.end());
   auto [umin, umax] = std::minmax_element(f.us.begin(), f.us.end());
-  std::printf("%-28s %10.0f req/s (%.0f..%.0f)   %7.2f us/req (%.2f..%.2f)\n", name, Median(f.rps), *rmin, *rmax,
-              Median(f.us), *umin, *umax);
+  std::printf("%-28s %10.0f req/s (%.0f..%.0f)   %7.2f us/req (%.2f..%.2f)\n", name, Median(f.rps),
+              *rmin, *rmax, Median(f.us), *umin, *umax);
 }
 
 // Handshakes completed per second of server CPU, with s_time against `port`:
@@ -302,8 +308,9 @@ void Row(const char* name, const Figure& f) {
 // resumes one ticket over and over (s_time never reads the TLS 1.3 ticket,
 // which comes after the handshake, so it cannot resume 1.3). `environment`
 // prefixes the command (OPENSSL_CONF chooses the client's key-share group).
-double HandshakesPerCpuSecond(InProcessServer& server, uint16_t port, const std::string& environment, bool resume,
-                              int seconds, double* resumed_share) {
+double HandshakesPerCpuSecond(InProcessServer& server, uint16_t port,
+                              const std::string& environment, bool resume, int seconds,
+                              double* resumed_share) {
   ServerStats before = server.Stats();
   double cpu0 = CpuSeconds(server.stat_path());
   Run(environment + "taskset -c 1 openssl s_time -connect 127.0.0.1:" + std::to_string(port) +
@@ -312,7 +319,8 @@ double HandshakesPerCpuSecond(InProcessServer& server, uint16_t port, const std:
   ServerStats after = server.Stats();
   double done = static_cast<double>(after.handshakes_ok - before.handshakes_ok);
   if (resumed_share != nullptr && done > 0) {
-    *resumed_share = static_cast<double>(after.handshakes_resumed - before.handshakes_resumed) / done;
+    *resumed_share =
+        static_cast<double>(after.handshakes_resumed - before.handshakes_resumed) / done;
   }
   return cpu1 > cpu0 ? done / (cpu1 - cpu0) : 0;
 }
@@ -334,7 +342,8 @@ class BusyOtherCpu {
       int null = open("/dev/null", O_WRONLY);
       dup2(null, 1);
       dup2(null, 2);
-      execlp("openssl", "openssl", "speed", "-seconds", "60", "ecdhx25519", "ecdsap256", static_cast<char*>(nullptr));
+      execlp("openssl", "openssl", "speed", "-seconds", "60", "ecdhx25519", "ecdsap256",
+             static_cast<char*>(nullptr));
       _exit(127);
     }
   }
@@ -364,19 +373,24 @@ int Main() {
       Run("DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light openssl curl");
     }
     if (!Have("wrk") || !Have("nginx")) {
-      std::fprintf(stderr, "bench_http: wrk and nginx are needed (apt-get install wrk nginx-light)\n");
+      std::fprintf(stderr,
+                   "bench_http: wrk and nginx are needed (apt-get install wrk nginx-light)\n");
       return 1;
     }
   }
   const int seconds = Env("BENCH_SECONDS", 3);
   const int rounds = Env("BENCH_ROUNDS", 3);
-  const std::string self_dir = std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
-  std::string model = Run("sh -c \"grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | tr -d '\\n'\"");
-  std::printf("machine:%s, %u CPUs; %s", model.c_str(),
-              std::thread::hardware_concurrency(), Run("uname -sr").c_str());
+  const std::string self_dir =
+      std::filesystem::read_symlink("/proc/self/exe").parent_path().string();
+  std::string model =
+      Run("sh -c \"grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | tr -d '\\n'\"");
+  std::printf("machine:%s, %u CPUs; %s", model.c_str(), std::thread::hardware_concurrency(),
+              Run("uname -sr").c_str());
   std::printf("load average before: %s", Run("cut -d' ' -f1-3 /proc/loadavg").c_str());
-  std::printf("servers pinned to CPU 0, wrk/s_time to CPU 1; %d rounds x %d s, wrk -t1 -c32, keep-alive\n\n", rounds,
-              seconds);
+  std::printf(
+      "servers pinned to CPU 0, wrk/s_time to CPU 1; %d rounds x %d s, wrk -t1 -c32, "
+      "keep-alive\n\n",
+      rounds, seconds);
 
   char tmpl[] = "/tmp/amfgate-bench-http-XXXXXX";
   std::string dir = mkdtemp(tmpl);
@@ -394,13 +408,16 @@ int Main() {
     return std::string(scheme) + "://127.0.0.1:" + std::to_string(port) + path;
   };
   std::vector<Target> targets = {
-      {"amfgate plain /healthz", url("http", amfgate.plain_port(), "/healthz"), amfgate.stat_path()},
+      {"amfgate plain /healthz", url("http", amfgate.plain_port(), "/healthz"),
+       amfgate.stat_path()},
       {"nginx   plain /healthz", url("http", nginx.plain_port(), "/healthz"), nginx.stat_path()},
       {"amfgate tls   /healthz", url("https", amfgate.tls_port(), "/healthz"), amfgate.stat_path()},
       {"nginx   tls   /healthz", url("https", nginx.tls_port(), "/healthz"), nginx.stat_path()},
-      {"amfgate plain /static2k", url("http", amfgate.plain_port(), "/static2k"), amfgate.stat_path()},
+      {"amfgate plain /static2k", url("http", amfgate.plain_port(), "/static2k"),
+       amfgate.stat_path()},
       {"nginx   plain /static2k", url("http", nginx.plain_port(), "/static2k"), nginx.stat_path()},
-      {"amfgate tls   /static2k", url("https", amfgate.tls_port(), "/static2k"), amfgate.stat_path()},
+      {"amfgate tls   /static2k", url("https", amfgate.tls_port(), "/static2k"),
+       amfgate.stat_path()},
       {"nginx   tls   /static2k", url("https", nginx.tls_port(), "/static2k"), nginx.stat_path()},
   };
   std::vector<Figure> figures(targets.size());
@@ -426,12 +443,16 @@ int Main() {
   // next to this program: what mbedTLS's signature and key exchange allow)
   // on the server's CPU while the other one works as it did under s_time;
   // the ratios are taken within the round.
-  std::vector<double> full, full_p256, resumed, ceiling_x25519, ceiling_p256, ratio_x25519, ratio_p256;
+  std::vector<double> full, full_p256, resumed, ceiling_x25519, ceiling_p256, ratio_x25519,
+      ratio_p256;
   double resumed_share = 0;
   for (int r = 0; r < rounds; ++r) {
-    full.push_back(HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), "", false, seconds, nullptr));
-    full_p256.push_back(HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), with_p256, false, seconds, nullptr));
-    resumed.push_back(HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), "", true, seconds, &resumed_share));
+    full.push_back(
+        HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), "", false, seconds, nullptr));
+    full_p256.push_back(
+        HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), with_p256, false, seconds, nullptr));
+    resumed.push_back(
+        HandshakesPerCpuSecond(amfgate, amfgate.tls_port(), "", true, seconds, &resumed_share));
     std::string ceiling_out;
     {
       BusyOtherCpu busy;
@@ -440,23 +461,28 @@ int Main() {
     ceiling_x25519.push_back(BenchValue(ceiling_out, "tls_handshake_ceiling_x25519_per_cpu_s"));
     ceiling_p256.push_back(BenchValue(ceiling_out, "tls_handshake_ceiling_per_cpu_s"));
     if (ceiling_x25519.back() <= 0 || ceiling_p256.back() <= 0) {
-      std::fprintf(stderr, "bench_http: no ceiling from %s/bench_tls_ceiling:\n%s\n", self_dir.c_str(),
-                   ceiling_out.c_str());
+      std::fprintf(stderr, "bench_http: no ceiling from %s/bench_tls_ceiling:\n%s\n",
+                   self_dir.c_str(), ceiling_out.c_str());
       return 1;
     }
     ratio_x25519.push_back(full.back() / ceiling_x25519.back());
     ratio_p256.push_back(full_p256.back() / ceiling_p256.back());
   }
-  std::printf("\nfull TLS 1.3 handshakes over loopback (s_time -new), per server CPU second, and the ceiling\n"
-              "(sign + ECDHE, the other CPU busy as under s_time):\n");
-  std::printf("  X25519 share  %6.0f  ceiling %4.0f  ratio %.2f (%.2f..%.2f)\n", Median(full), Median(ceiling_x25519),
-              Median(ratio_x25519), *std::min_element(ratio_x25519.begin(), ratio_x25519.end()),
+  std::printf(
+      "\nfull TLS 1.3 handshakes over loopback (s_time -new), per server CPU second, and the "
+      "ceiling\n"
+      "(sign + ECDHE, the other CPU busy as under s_time):\n");
+  std::printf("  X25519 share  %6.0f  ceiling %4.0f  ratio %.2f (%.2f..%.2f)\n", Median(full),
+              Median(ceiling_x25519), Median(ratio_x25519),
+              *std::min_element(ratio_x25519.begin(), ratio_x25519.end()),
               *std::max_element(ratio_x25519.begin(), ratio_x25519.end()));
   std::printf("  P-256 share   %6.0f  ceiling %4.0f  ratio %.2f (%.2f..%.2f)\n", Median(full_p256),
-              Median(ceiling_p256), Median(ratio_p256), *std::min_element(ratio_p256.begin(), ratio_p256.end()),
+              Median(ceiling_p256), Median(ratio_p256),
+              *std::min_element(ratio_p256.begin(), ratio_p256.end()),
               *std::max_element(ratio_p256.begin(), ratio_p256.end()));
-  std::printf("resumed TLS 1.2 handshakes:   %6.0f per server CPU second (%.0f%% of them resumed)\n\n",
-              Median(resumed), 100 * resumed_share);
+  std::printf(
+      "resumed TLS 1.2 handshakes:   %6.0f per server CPU second (%.0f%% of them resumed)\n\n",
+      Median(resumed), 100 * resumed_share);
 
   auto us = [&](size_t i) { return Median(figures[i].us); };
   auto rps = [&](size_t i) { return Median(figures[i].rps); };
@@ -487,7 +513,8 @@ int Main() {
   std::printf("BENCH tls_full_handshakes_per_cpu_s %.0f handshakes/s\n", Median(full));
   std::printf("BENCH tls_full_handshakes_p256_per_cpu_s %.0f handshakes/s\n", Median(full_p256));
   std::printf("BENCH tls_resumed_handshakes_per_cpu_s %.0f handshakes/s\n", Median(resumed));
-  std::printf("BENCH tls_handshake_ceiling_x25519_per_cpu_s %.0f handshakes/s\n", Median(ceiling_x25519));
+  std::printf("BENCH tls_handshake_ceiling_x25519_per_cpu_s %.0f handshakes/s\n",
+              Median(ceiling_x25519));
   std::printf("BENCH tls_handshake_ceiling_per_cpu_s %.0f handshakes/s\n", Median(ceiling_p256));
   std::printf("BENCH ratio_tls_full_handshakes_vs_ceiling %.3f x\n", Median(ratio_x25519));
   std::printf("BENCH ratio_tls_full_handshakes_p256_vs_ceiling %.3f x\n", Median(ratio_p256));

@@ -35,6 +35,12 @@
 //
 // Output: a table, then `BENCH name value unit` lines. BENCH_ROUNDS (default
 // 7) rounds of one to two seconds each.
+#include <mbedtls/cipher.h>
+#include <mbedtls/ecdh.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/ssl.h>
+#include <mbedtls/version.h>
+#include <psa/crypto.h>
 #include <time.h>
 
 #include <algorithm>
@@ -46,13 +52,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <mbedtls/cipher.h>
-#include <mbedtls/ecdh.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/ssl.h>
-#include <mbedtls/version.h>
-#include <psa/crypto.h>
 
 #include "net/certificate.h"
 #include "net/tls.h"
@@ -133,7 +132,8 @@ class Tls13Ecdhe {
     // The client's share.
     mbedtls_svc_key_id_t peer;
     if (psa_generate_key(&attributes_, &peer) != PSA_SUCCESS ||
-        psa_export_public_key(peer, peer_public_, sizeof(peer_public_), &peer_length_) != PSA_SUCCESS) {
+        psa_export_public_key(peer, peer_public_, sizeof(peer_public_), &peer_length_) !=
+            PSA_SUCCESS) {
       Die("PSA key generation failed", 0);
     }
     psa_destroy_key(peer);
@@ -145,10 +145,11 @@ class Tls13Ecdhe {
     unsigned char public_key[PSA_EXPORT_PUBLIC_KEY_MAX_SIZE];
     unsigned char secret[PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE];
     size_t public_length = 0, secret_length = 0;
-    bool ok = psa_export_public_key(key, public_key, sizeof(public_key), &public_length) == PSA_SUCCESS &&
-              psa_raw_key_agreement(PSA_ALG_ECDH, key, peer_public_, peer_length_, secret, sizeof(secret),
-                                    &secret_length) == PSA_SUCCESS &&
-              public_length == peer_length_ && secret_length > 0;
+    bool ok =
+        psa_export_public_key(key, public_key, sizeof(public_key), &public_length) == PSA_SUCCESS &&
+        psa_raw_key_agreement(PSA_ALG_ECDH, key, peer_public_, peer_length_, secret, sizeof(secret),
+                              &secret_length) == PSA_SUCCESS &&
+        public_length == peer_length_ && secret_length > 0;
     psa_destroy_key(key);
     return ok;
   }
@@ -180,8 +181,8 @@ class Tls12Ecdhe {
     EcdhContext client;
     int ret = mbedtls_ecdh_setup(client.get(), MBEDTLS_ECP_DP_SECP256R1);
     if (ret == 0) {
-      ret = mbedtls_ecdh_make_public(client.get(), &client_length_, client_public_, sizeof(client_public_),
-                                     TlsRandom::Random, random);
+      ret = mbedtls_ecdh_make_public(client.get(), &client_length_, client_public_,
+                                     sizeof(client_public_), TlsRandom::Random, random);
     }
     if (ret != 0) Die("ECDH client share", ret);
   }
@@ -192,11 +193,11 @@ class Tls12Ecdhe {
     unsigned char secret[MBEDTLS_ECP_MAX_BYTES];
     size_t params_length = 0, secret_length = 0;
     return mbedtls_ecdh_setup(server.get(), MBEDTLS_ECP_DP_SECP256R1) == 0 &&
-           mbedtls_ecdh_make_params(server.get(), &params_length, params, sizeof(params), TlsRandom::Random,
-                                    random_) == 0 &&
+           mbedtls_ecdh_make_params(server.get(), &params_length, params, sizeof(params),
+                                    TlsRandom::Random, random_) == 0 &&
            mbedtls_ecdh_read_public(server.get(), client_public_, client_length_) == 0 &&
-           mbedtls_ecdh_calc_secret(server.get(), &secret_length, secret, sizeof(secret), TlsRandom::Random,
-                                    random_) == 0 &&
+           mbedtls_ecdh_calc_secret(server.get(), &secret_length, secret, sizeof(secret),
+                                    TlsRandom::Random, random_) == 0 &&
            secret_length == 32;
   }
 
@@ -211,8 +212,8 @@ class ClientConfig {
  public:
   ClientConfig(TlsRandom* random, mbedtls_ssl_protocol_version version, uint16_t group) {
     mbedtls_ssl_config_init(&conf_);
-    int ret = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                          MBEDTLS_SSL_PRESET_DEFAULT);
+    int ret = mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT,
+                                          MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
     if (ret != 0) Die("client configuration", ret);
     mbedtls_ssl_conf_rng(&conf_, TlsRandom::Random, random);
     mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
@@ -280,7 +281,8 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
     bool done = false;
     for (int step = 0; step < 50 && !done; ++step) {
       int c = client.Handshake();
-      if (c != 0 && c != MBEDTLS_ERR_SSL_WANT_READ && c != MBEDTLS_ERR_SSL_WANT_WRITE) Die("client handshake", c);
+      if (c != 0 && c != MBEDTLS_ERR_SSL_WANT_READ && c != MBEDTLS_ERR_SSL_WANT_WRITE)
+        Die("client handshake", c);
       while (!to_server.empty()) {
         t0 = CpuNow();
         std::span<char> space = server->CipherSpace();
@@ -328,9 +330,10 @@ class Aead {
     sealed->resize(plain.size() + 16);
     size_t length = 0;
     return mbedtls_cipher_auth_encrypt_ext(&ctx_, nonce, sizeof(nonce), header, sizeof(header),
-                                           reinterpret_cast<const unsigned char*>(plain.data()), plain.size(),
-                                           reinterpret_cast<unsigned char*>(sealed->data()), sealed->size(),
-                                           &length, 16) == 0 &&
+                                           reinterpret_cast<const unsigned char*>(plain.data()),
+                                           plain.size(),
+                                           reinterpret_cast<unsigned char*>(sealed->data()),
+                                           sealed->size(), &length, 16) == 0 &&
            length == sealed->size();
   }
 
@@ -357,10 +360,10 @@ std::string CpuModel() {
 }
 
 struct Kind {
-  const char* label;   // table
-  const char* name;    // BENCH names
+  const char* label;  // table
+  const char* name;   // BENCH names
   mbedtls_ssl_protocol_version version;
-  uint16_t group;      // the client's only group
+  uint16_t group;  // the client's only group
   std::vector<double> ecdhe, ceiling, handshakes, ratio;
 };
 
@@ -381,11 +384,33 @@ int Main() {
   Tls13Ecdhe x25519(PSA_ECC_FAMILY_MONTGOMERY, 255);
   Tls12Ecdhe p256_tls12(&random);
   std::vector<Kind> kinds = {
-      {"TLS 1.3, P-256", "tls13_p256", MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, {}, {}, {}, {}},
-      {"TLS 1.3, X25519", "tls13_x25519", MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_X25519, {}, {}, {}, {}},
-      {"TLS 1.2, P-256", "tls12_p256", MBEDTLS_SSL_VERSION_TLS1_2, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, {}, {}, {}, {}},
+      {"TLS 1.3, P-256",
+       "tls13_p256",
+       MBEDTLS_SSL_VERSION_TLS1_3,
+       MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+       {},
+       {},
+       {},
+       {}},
+      {"TLS 1.3, X25519",
+       "tls13_x25519",
+       MBEDTLS_SSL_VERSION_TLS1_3,
+       MBEDTLS_SSL_IANA_TLS_GROUP_X25519,
+       {},
+       {},
+       {},
+       {}},
+      {"TLS 1.2, P-256",
+       "tls12_p256",
+       MBEDTLS_SSL_VERSION_TLS1_2,
+       MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+       {},
+       {},
+       {},
+       {}},
   };
-  std::vector<std::function<bool()>> exchanges = {[&] { return p256.Exchange(); }, [&] { return x25519.Exchange(); },
+  std::vector<std::function<bool()>> exchanges = {[&] { return p256.Exchange(); },
+                                                  [&] { return x25519.Exchange(); },
                                                   [&] { return p256_tls12.Exchange(); }};
   // Record protection: what each TLS 1.3 suite's AEAD costs per record of a
   // 2 KiB response (head and body, as /static2k sends it) and of a 200-byte
@@ -409,7 +434,8 @@ int Main() {
       std::string sealed;
       for (size_t size : {size_t{2260}, size_t{200}}) {
         const std::string plain(size, 'r');
-        double per_second = Rate(kSecondsPerOperation / 4, [&] { return aead.Seal(plain, &sealed); });
+        double per_second =
+            Rate(kSecondsPerOperation / 4, [&] { return aead.Seal(plain, &sealed); });
         (size == 200 ? record.us_200 : record.us_2k).push_back(1e6 / per_second);
       }
     }
@@ -438,35 +464,43 @@ int Main() {
     Spread e = Summarize(kinds[k].ecdhe);
     std::printf("%-34s %8.0f /s (%.0f..%.0f)\n", exchange_names[k], e.median, e.min, e.max);
   }
-  std::printf("\n%-18s %22s %30s %18s\n", "full handshake", "ceiling (sign+ECDHE)", "in-process server handshakes",
-              "ratio");
+  std::printf("\n%-18s %22s %30s %18s\n", "full handshake", "ceiling (sign+ECDHE)",
+              "in-process server handshakes", "ratio");
   for (const Kind& kind : kinds) {
     Spread c = Summarize(kind.ceiling), h = Summarize(kind.handshakes), q = Summarize(kind.ratio);
-    std::printf("%-18s %8.0f/s (%4.0f..%4.0f) %12.0f/s (%4.0f..%4.0f) %8.2f (%.2f..%.2f)\n", kind.label, c.median,
-                c.min, c.max, h.median, h.min, h.max, q.median, q.min, q.max);
+    std::printf("%-18s %8.0f/s (%4.0f..%4.0f) %12.0f/s (%4.0f..%4.0f) %8.2f (%.2f..%.2f)\n",
+                kind.label, c.median, c.min, c.max, h.median, h.min, h.max, q.median, q.min, q.max);
   }
   std::printf("\n%-18s %28s %28s\n", "record protection", "2260-byte record", "200-byte record");
   for (const Record& record : records) {
     Spread big = Summarize(record.us_2k), small = Summarize(record.us_200);
-    std::printf("%-18s %10.2f us (%5.2f..%5.2f) %12.2f us (%4.2f..%4.2f)\n", record.label, big.median, big.min,
-                big.max, small.median, small.min, small.max);
+    std::printf("%-18s %10.2f us (%5.2f..%5.2f) %12.2f us (%4.2f..%4.2f)\n", record.label,
+                big.median, big.min, big.max, small.median, small.min, small.max);
   }
   std::printf("\n");
   for (const Record& record : records) {
     std::printf("BENCH tls_record_2k_%s_us %.2f us\n", record.name, Summarize(record.us_2k).median);
-    std::printf("BENCH tls_record_200_%s_us %.2f us\n", record.name, Summarize(record.us_200).median);
+    std::printf("BENCH tls_record_200_%s_us %.2f us\n", record.name,
+                Summarize(record.us_200).median);
   }
   std::printf("BENCH mbedtls_p256_sign_per_cpu_s %.0f op/cpu-s\n", sign.median);
-  std::printf("BENCH mbedtls_p256_ecdhe_per_cpu_s %.0f op/cpu-s\n", Summarize(kinds[0].ecdhe).median);
-  std::printf("BENCH mbedtls_x25519_ecdhe_per_cpu_s %.0f op/cpu-s\n", Summarize(kinds[1].ecdhe).median);
-  std::printf("BENCH mbedtls_p256_ecdhe_tls12_per_cpu_s %.0f op/cpu-s\n", Summarize(kinds[2].ecdhe).median);
-  std::printf("BENCH tls_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n", Summarize(kinds[0].ceiling).median);
-  std::printf("BENCH tls_handshake_ceiling_x25519_per_cpu_s %.0f hs/cpu-s\n", Summarize(kinds[1].ceiling).median);
-  std::printf("BENCH tls12_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n", Summarize(kinds[2].ceiling).median);
+  std::printf("BENCH mbedtls_p256_ecdhe_per_cpu_s %.0f op/cpu-s\n",
+              Summarize(kinds[0].ecdhe).median);
+  std::printf("BENCH mbedtls_x25519_ecdhe_per_cpu_s %.0f op/cpu-s\n",
+              Summarize(kinds[1].ecdhe).median);
+  std::printf("BENCH mbedtls_p256_ecdhe_tls12_per_cpu_s %.0f op/cpu-s\n",
+              Summarize(kinds[2].ecdhe).median);
+  std::printf("BENCH tls_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n",
+              Summarize(kinds[0].ceiling).median);
+  std::printf("BENCH tls_handshake_ceiling_x25519_per_cpu_s %.0f hs/cpu-s\n",
+              Summarize(kinds[1].ceiling).median);
+  std::printf("BENCH tls12_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n",
+              Summarize(kinds[2].ceiling).median);
   for (const Kind& kind : kinds) {
     std::printf("BENCH %s_full_handshakes_inprocess_per_cpu_s %.0f hs/cpu-s\n", kind.name,
                 Summarize(kind.handshakes).median);
-    std::printf("BENCH ratio_%s_handshakes_vs_ceiling %.3f x\n", kind.name, Summarize(kind.ratio).median);
+    std::printf("BENCH ratio_%s_handshakes_vs_ceiling %.3f x\n", kind.name,
+                Summarize(kind.ratio).median);
   }
   return 0;
 }

@@ -1,12 +1,12 @@
 #include "net/tls.h"
 
+#include <mbedtls/error.h>
+#include <psa/crypto.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <iterator>
-
-#include <mbedtls/error.h>
-#include <psa/crypto.h>
 
 #include "net/certificate.h"
 
@@ -108,14 +108,16 @@ class Reader {
   }
   bool U16(uint16_t* v) {
     if (bytes_.size() < 2) return false;
-    *v = static_cast<uint16_t>(static_cast<uint8_t>(bytes_[0]) << 8 | static_cast<uint8_t>(bytes_[1]));
+    *v = static_cast<uint16_t>(static_cast<uint8_t>(bytes_[0]) << 8 |
+                               static_cast<uint8_t>(bytes_[1]));
     bytes_.remove_prefix(2);
     return true;
   }
   bool U24(uint32_t* v) {
     if (bytes_.size() < 3) return false;
     *v = static_cast<uint32_t>(static_cast<uint8_t>(bytes_[0])) << 16 |
-         static_cast<uint32_t>(static_cast<uint8_t>(bytes_[1])) << 8 | static_cast<uint8_t>(bytes_[2]);
+         static_cast<uint32_t>(static_cast<uint8_t>(bytes_[1])) << 8 |
+         static_cast<uint8_t>(bytes_[2]);
     bytes_.remove_prefix(3);
     return true;
   }
@@ -194,8 +196,10 @@ Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* re
   Reader header(bytes.substr(0, kRecordHeader));
   uint8_t type, major, minor;
   uint16_t length;
-  if (!header.U8(&type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length)) return Code::kMalformed;
-  if (type != kRecordHandshake || major != 3 || length == 0 || length > kMaxRecordPayload) return Code::kMalformed;
+  if (!header.U8(&type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length))
+    return Code::kMalformed;
+  if (type != kRecordHandshake || major != 3 || length == 0 || length > kMaxRecordPayload)
+    return Code::kMalformed;
   if (record_size != nullptr) *record_size = kRecordHeader + length;
   if (bytes.size() < kRecordHeader + length) return Code::kAgain;
 
@@ -227,7 +231,8 @@ Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* re
     uint16_t ext_type;
     Reader ext({});
     if (!extensions.U16(&ext_type) || !extensions.Vector16(&ext)) return Code::kMalformed;
-    if (ext_type == kExtSupportedVersions && !ReadSupportedVersions(ext, offer)) return Code::kMalformed;
+    if (ext_type == kExtSupportedVersions && !ReadSupportedVersions(ext, offer))
+      return Code::kMalformed;
     if (ext_type == kExtKeyShare && !ReadKeyShares(ext, offer)) return Code::kMalformed;
   }
   return Code::kOk;
@@ -247,7 +252,8 @@ Status TlsRandom::Seed(std::string_view personalization) {
   int ret = mbedtls_ctr_drbg_seed(&drbg_, mbedtls_entropy_func, &entropy_,
                                   reinterpret_cast<const unsigned char*>(personalization.data()),
                                   personalization.size());
-  if (ret != 0) return Status::Error(Code::kInternal, "seeding the TLS random generator: " + MbedtlsError(ret));
+  if (ret != 0)
+    return Status::Error(Code::kInternal, "seeding the TLS random generator: " + MbedtlsError(ret));
   return Status::Ok();
 }
 
@@ -260,7 +266,8 @@ TicketKeys::~TicketKeys() { mbedtls_ssl_ticket_free(&ticket_); }
 
 Status TicketKeys::Setup(TlsRandom* random, Duration lifetime) {
   uint32_t seconds = static_cast<uint32_t>(std::max<Duration>(lifetime / kSecond, 1));
-  int ret = mbedtls_ssl_ticket_setup(&ticket_, TlsRandom::Random, random, MBEDTLS_CIPHER_AES_256_GCM, seconds);
+  int ret = mbedtls_ssl_ticket_setup(&ticket_, TlsRandom::Random, random,
+                                     MBEDTLS_CIPHER_AES_256_GCM, seconds);
   if (ret != 0) return Status::Error(Code::kInternal, "session ticket keys: " + MbedtlsError(ret));
   return Status::Ok();
 }
@@ -277,12 +284,13 @@ TlsContext::~TlsContext() {
   mbedtls_pk_free(&key_);
 }
 
-Status TlsContext::Init(const std::string& certificate_file, const std::string& key_file, TlsRandom* random,
-                        TicketKeys* tickets) {
+Status TlsContext::Init(const std::string& certificate_file, const std::string& key_file,
+                        TlsRandom* random, TicketKeys* tickets) {
   // TLS 1.3 in mbedTLS 3.6 runs its key schedule through PSA.
   psa_status_t psa = psa_crypto_init();
   if (psa != PSA_SUCCESS) {
-    return Status::Error(Code::kInternal, "psa_crypto_init failed: " + std::to_string(static_cast<int>(psa)));
+    return Status::Error(Code::kInternal,
+                         "psa_crypto_init failed: " + std::to_string(static_cast<int>(psa)));
   }
   int ret;
   if (certificate_file.empty() && key_file.empty()) {
@@ -303,8 +311,8 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
     }
     ret = mbedtls_pk_check_pair(&chain_.pk, &key_, TlsRandom::Random, random);
     if (ret != 0) {
-      return Status::Error(Code::kInvalidArgument,
-                           key_file + ": does not match " + certificate_file + ": " + MbedtlsError(ret));
+      return Status::Error(Code::kInvalidArgument, key_file + ": does not match " +
+                                                       certificate_file + ": " + MbedtlsError(ret));
     }
   }
   fingerprint_ = CertificateFingerprint(&chain_);
@@ -313,7 +321,8 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   Status s = Configure(&configs_[0], kAllSuites.ids, kGroups, random, tickets);
   for (size_t i = 0; i < kTls13Suites && s.ok(); ++i) {
     s = Configure(&configs_[1 + 2 * i], kOnlySuite[i].ids, kGroups, random, tickets);
-    if (s.ok()) s = Configure(&configs_[2 + 2 * i], kOnlySuite[i].ids, kGroupsP256Share, random, tickets);
+    if (s.ok())
+      s = Configure(&configs_[2 + 2 * i], kOnlySuite[i].ids, kGroupsP256Share, random, tickets);
   }
   return s;
 }
@@ -333,7 +342,8 @@ Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, cons
   mbedtls_ssl_conf_renegotiation(config, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
   mbedtls_ssl_conf_authmode(config, MBEDTLS_SSL_VERIFY_NONE);
   mbedtls_ssl_conf_tls13_key_exchange_modes(config, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
-  mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, ParseTicket, tickets->get());
+  mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, ParseTicket,
+                                      tickets->get());
   // One ticket per TLS 1.3 handshake: each costs a ticket encryption and a
   // key derivation, and a client resumes with one at a time.
   mbedtls_ssl_conf_new_session_tickets(config, 1);
@@ -354,14 +364,16 @@ const mbedtls_ssl_config* TlsContext::config(const ClientHelloOffer* offer) cons
   return &configs_[0];
 }
 
-TlsSession::TlsSession(TlsContext* context, BufferPool* pool) : context_(context), cipher_in_(pool) {
+TlsSession::TlsSession(TlsContext* context, BufferPool* pool)
+    : context_(context), cipher_in_(pool) {
   mbedtls_ssl_init(&ssl_);
 }
 
 TlsSession::~TlsSession() { mbedtls_ssl_free(&ssl_); }
 
 int TlsSession::first_byte() {
-  if (first_byte_ < 0 && !cipher_in_.empty()) first_byte_ = static_cast<unsigned char>(cipher_in_.Live()[0]);
+  if (first_byte_ < 0 && !cipher_in_.empty())
+    first_byte_ = static_cast<unsigned char>(cipher_in_.Live()[0]);
   return first_byte_;
 }
 
@@ -431,18 +443,21 @@ Result<size_t> TlsSession::Read(std::span<char> into) {
   if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE) {
     return Failure{Code::kAgain, "need more ciphertext", 0};
   }
-  if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == 0) return Failure{Code::kClosed, "close_notify", 0};
+  if (ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || ret == 0)
+    return Failure{Code::kClosed, "close_notify", 0};
   last_error_ = ret;
   return Failure{Code::kMalformed, "TLS record error", 0};
 }
 
 bool TlsSession::HasBufferedInput() const {
-  return !cipher_in_.empty() || mbedtls_ssl_get_bytes_avail(&ssl_) > 0 || mbedtls_ssl_check_pending(&ssl_);
+  return !cipher_in_.empty() || mbedtls_ssl_get_bytes_avail(&ssl_) > 0 ||
+         mbedtls_ssl_check_pending(&ssl_);
 }
 
 Code TlsSession::Write(std::string_view plain) {
   while (!plain.empty()) {
-    int ret = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(plain.data()), plain.size());
+    int ret = mbedtls_ssl_write(&ssl_, reinterpret_cast<const unsigned char*>(plain.data()),
+                                plain.size());
     if (ret <= 0) {
       last_error_ = ret;
       return Code::kMalformed;

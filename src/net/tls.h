@@ -50,18 +50,18 @@
 // 1 us fixed) plus one copy in and one out.
 #pragma once
 
-#include <cstdint>
-#include <memory>
-#include <span>
-#include <string>
-#include <string_view>
-
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/ssl_ticket.h>
 #include <mbedtls/x509_crt.h>
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -74,9 +74,9 @@ std::string MbedtlsError(int ret);
 
 // What the server's choice of configuration needs from a ClientHello.
 struct ClientHelloOffer {
-  bool tls13 = false;         // supported_versions lists TLS 1.3
-  uint8_t tls13_suites = 0;   // bit i: the i-th TLS 1.3 suite of the server's preference is offered
-  bool p256_share = false;    // a key_share entry for secp256r1
+  bool tls13 = false;        // supported_versions lists TLS 1.3
+  uint8_t tls13_suites = 0;  // bit i: the i-th TLS 1.3 suite of the server's preference is offered
+  bool p256_share = false;   // a key_share entry for secp256r1
 };
 
 // Reads the ClientHello in the first record of `bytes` (the connection's
@@ -85,7 +85,8 @@ struct ClientHelloOffer {
 // null, is its whole size once the header is in, else 0); kMalformed: the
 // bytes are not a ClientHello that fits one record, and mbedTLS is left to
 // judge them. Reads only within `bytes`; mbedTLS validates everything again.
-Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* record_size = nullptr);
+Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer,
+                     size_t* record_size = nullptr);
 
 class TlsRandom {
  public:
@@ -148,8 +149,8 @@ class TlsContext {
   // shares.
   static constexpr size_t kConfigs = 7;
 
-  Status Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups, TlsRandom* random,
-                   TicketKeys* tickets);
+  Status Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups,
+                   TlsRandom* random, TicketKeys* tickets);
 
   mbedtls_ssl_config configs_[kConfigs];
   mbedtls_x509_crt chain_;

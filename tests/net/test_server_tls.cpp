@@ -204,9 +204,11 @@ TEST_CASE("server preference: OpenSSL's default TLS 1.3 order gets ChaCha20, TLS
   // OpenSSL offers AES-256-GCM first and sends only an X25519 share.
   std::string out = SClient(server, "-tls1_3", request);
   CHECK(out.find("Cipher is TLS_CHACHA20_POLY1305_SHA256") != std::string::npos);
-  CHECK(out.find("Server Temp Key: X25519") != std::string::npos);  // no HelloRetryRequest for P-256
+  // Its X25519 share is taken: no HelloRetryRequest to get a P-256 one.
+  CHECK(out.find("Server Temp Key: X25519") != std::string::npos);
   CHECK(out.find("hello tls") != std::string::npos);
-  out = SClient(server, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256", request);
+  out = SClient(server, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384:TLS_AES_128_GCM_SHA256",
+                request);
   CHECK(out.find("Cipher is TLS_AES_128_GCM_SHA256") != std::string::npos);
   out = SClient(server, "-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384", request);
   CHECK(out.find("Cipher is TLS_AES_256_GCM_SHA384") != std::string::npos);
@@ -263,18 +265,21 @@ TEST_CASE("PeekClientHello reads mbedTLS's ClientHellos and needs the whole reco
   TlsRandom random;
   REQUIRE(random.Seed("test peek").ok());
   ClientHelloOffer offer;
-  std::string x25519 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
+  std::string x25519 =
+      MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
   REQUIRE(PeekClientHello(x25519, &offer) == Code::kOk);
   CHECK(offer.tls13);
   CHECK(offer.tls13_suites == 0x7);  // mbedTLS offers all three TLS 1.3 suites
   CHECK_FALSE(offer.p256_share);     // its one key share is for its first group
 
-  std::string p256 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1).Hello();
+  std::string p256 =
+      MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_3, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1).Hello();
   REQUIRE(PeekClientHello(p256, &offer) == Code::kOk);
   CHECK(offer.tls13);
   CHECK(offer.p256_share);
 
-  std::string tls12 = MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_2, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
+  std::string tls12 =
+      MbedClient(&random, MBEDTLS_SSL_VERSION_TLS1_2, MBEDTLS_SSL_IANA_TLS_GROUP_X25519).Hello();
   REQUIRE(PeekClientHello(tls12, &offer) == Code::kOk);
   CHECK_FALSE(offer.tls13);
   CHECK(offer.tls13_suites == 0);
@@ -328,7 +333,8 @@ std::string ClientHelloRecord(const std::vector<uint16_t>& suites,
   u16(&data, shares.size() * 2);
   for (const auto& share : shares) u16(&data, share.first);
   extension(&ext, 10, data);  // supported_groups
-  extension(&ext, 13, std::string("\x00\x02\x04\x03", 4));  // signature_algorithms: ecdsa_secp256r1_sha256
+  // signature_algorithms: ecdsa_secp256r1_sha256
+  extension(&ext, 13, std::string("\x00\x02\x04\x03", 4));
   std::string entries;
   for (const auto& share : shares) {
     u16(&entries, share.first);
@@ -370,7 +376,7 @@ bool ReadServerHello(const std::string& flight, uint16_t* suite, uint16_t* group
   return false;
 }
 
-TEST_CASE("server preference: ChaCha20 over the client's order, and P-256 when the client sent a P-256 share") {
+TEST_CASE("server preference: ChaCha20 before the client's order, P-256 when a P-256 share is sent") {
   REQUIRE(psa_crypto_init() == PSA_SUCCESS);
   TlsRandom random;
   TicketKeys tickets;
