@@ -112,7 +112,7 @@ $(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(foreach m,$(or $(FUZZ_DEPS_
 	$$(CXX) -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $$< $$(call link_libs,$(or $(FUZZ_DEPS_$(1)),$(MODULES))) -o $$@
 endef
 $(foreach f,$(FUZZERS),$(eval $(call fuzz_bin,$(f))))
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 25
 FUZZ_TARGETS ?= $(FUZZERS)
 fuzz:
 	@bash tests/fuzz/setup.sh
