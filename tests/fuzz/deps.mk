@@ -19,4 +19,3 @@ FUZZ_DEPS_fuzz_passwd := core web
 FUZZ_DEPS_fuzz_log := core
 FUZZ_DEPS_fuzz_handoff_http := core amf store net web gateway
 FUZZ_DEPS_fuzz_client_hello := core net
-FUZZ_DEPS_fuzz_client_hello := core net
