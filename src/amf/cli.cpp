@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "amf/json.h"
+#include "core/log.h"
 
 namespace amfgate {
 
@@ -47,12 +48,9 @@ bool ReadInput(const char* path, FILE* in, std::string* out, std::string* why) {
 }
 
 int Fail(FILE* err, const char* tool, std::string_view why) {
-  // One line, whatever the reason holds.
-  std::string line(why);
-  for (char& c : line) {
-    if (c == '\n' || c == '\r') c = ' ';
-  }
-  std::fprintf(err, "%s: %s\n", tool, line.c_str());
+  // One line, whatever the reason holds: a path or a value quoted from the
+  // input may carry line breaks or terminal escapes.
+  std::fprintf(err, "%s: %s\n", tool, EscapeForTerminal(why).c_str());
   return 1;
 }
 

@@ -199,11 +199,12 @@ void App::PrintBanner(FILE* out) const {
     if (config_.certificate.empty()) {
       fprintf(out, "amfgate: self-signed certificate generated at start, SHA-256 %s\n", fingerprint.c_str());
     } else {
-      fprintf(out, "amfgate: certificate %s, SHA-256 %s\n", config_.certificate.c_str(), fingerprint.c_str());
+      fprintf(out, "amfgate: certificate %s, SHA-256 %s\n", EscapeForTerminal(config_.certificate).c_str(),
+              fingerprint.c_str());
     }
   }
-  fprintf(out, "amfgate: open %s/login in a browser\n", config_.public_origin.c_str());
-  for (const std::string& line : announcements_) fprintf(out, "amfgate: %s\n", line.c_str());
+  fprintf(out, "amfgate: open %s/login in a browser\n", EscapeForTerminal(config_.public_origin).c_str());
+  for (const std::string& line : announcements_) fprintf(out, "amfgate: %s\n", EscapeForTerminal(line).c_str());
   fprintf(out, "amfgate: ready, pid %d (SIGHUP reloads, SIGTERM drains and stops)\n", static_cast<int>(getpid()));
   fflush(out);
 }

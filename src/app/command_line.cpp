@@ -13,6 +13,7 @@
 #include "app/app.h"
 #include "app/checks.h"
 #include "app/version.h"
+#include "core/log.h"
 #include "web/passwd.h"
 
 namespace amfgate {
@@ -49,9 +50,11 @@ void PrintVersion() {
          uv_version_string(), LLHTTP_VERSION_MAJOR, LLHTTP_VERSION_MINOR, LLHTTP_VERSION_PATCH);
 }
 
-int Fail(const std::string& message, int code = 1) {
-  fprintf(stderr, "amfgate: %s\n", message.c_str());
-  return code;
+// Messages name paths, arguments and configuration values: escaped, so a
+// control character in one never reaches the terminal.
+int Fail(const std::string& message) {
+  fprintf(stderr, "amfgate: %s\n", EscapeForTerminal(message).c_str());
+  return 1;
 }
 
 }  // namespace
@@ -92,7 +95,7 @@ int RunMain(int argc, char** argv) {
   CommandLine cl;
   Status s = ParseCommandLine(args, &cl);
   if (!s.ok()) {
-    fprintf(stderr, "amfgate: %s\n%s", s.message().c_str(), kUsage);
+    fprintf(stderr, "amfgate: %s\n%s", EscapeForTerminal(s.message()).c_str(), kUsage);
     return 2;
   }
   if (cl.help) {
@@ -111,7 +114,7 @@ int RunMain(int argc, char** argv) {
     s = CheckConfigFiles(config);
     if (!s.ok()) return Fail(s.message());
     printf("amfgate: configuration %s is valid\n",
-           cl.config_file.empty() ? "(built-in defaults)" : cl.config_file.c_str());
+           cl.config_file.empty() ? "(built-in defaults)" : EscapeForTerminal(cl.config_file).c_str());
     return 0;
   }
 

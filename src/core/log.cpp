@@ -62,11 +62,11 @@ bool ParseLogLevel(std::string_view text, LogLevel* level) {
   return true;
 }
 
-void AppendEscaped(std::string* out, std::string_view text) {
+void AppendEscaped(std::string* out, std::string_view text, EscapeQuotes quotes) {
   for (unsigned char c : text) {
     if (c == '\\') {
       out->append("\\\\");
-    } else if (c < 0x20 || c >= 0x7f || c == '"') {
+    } else if (c < 0x20 || c >= 0x7f || (c == '"' && quotes == EscapeQuotes::kYes)) {
       const char esc[4] = {'\\', 'x', kHex[c >> 4], kHex[c & 15]};
       out->append(esc, 4);
     } else {
@@ -79,6 +79,13 @@ std::string EscapeForLog(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   AppendEscaped(&out, text);
+  return out;
+}
+
+std::string EscapeForTerminal(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  AppendEscaped(&out, text, EscapeQuotes::kNo);
   return out;
 }
 

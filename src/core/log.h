@@ -45,9 +45,18 @@ const char* LogLevelName(LogLevel level);
 // Accepts debug, info, notice, warn (or warning), error.
 bool ParseLogLevel(std::string_view text, LogLevel* level);
 
-// Appends `text` to `out` with the escaping described above.
-void AppendEscaped(std::string* out, std::string_view text);
+// Whether `"` is escaped too: log lines quote fields, so there it must be;
+// a message for a person on a terminal keeps its quotes readable.
+enum class EscapeQuotes : bool { kNo, kYes };
+
+// Appends `text` to `out` with the escaping described above. The one escaping
+// function of the program: the logs and every message written to a terminal
+// (start-up errors, `-t`, the banner, the command-line tools) go through it,
+// so no configuration value or argument reaches a terminal raw.
+void AppendEscaped(std::string* out, std::string_view text, EscapeQuotes quotes = EscapeQuotes::kYes);
 std::string EscapeForLog(std::string_view text);
+// The same escaping with the double quote kept, for messages on stdout/stderr.
+std::string EscapeForTerminal(std::string_view text);
 
 // What the network layer knows about one finished request.
 struct AccessEntry {

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <vector>
 
+#include "core/log.h"
 #include "web/users.h"
 
 namespace amfgate {
@@ -110,7 +111,7 @@ int RunPasswd(int argc, char** argv) {
   if (!password.empty() && password.back() == '\r') password.pop_back();
   Status s = SetPassword(argv[i], argv[i + 1], password, iterations);
   if (!s.ok()) {
-    std::fprintf(stderr, "amfgate passwd: %s\n", s.ToString().c_str());
+    std::fprintf(stderr, "amfgate passwd: %s\n", EscapeForTerminal(s.ToString()).c_str());
     return 1;
   }
   return 0;

@@ -46,6 +46,12 @@ TEST_CASE("EscapeForLog keeps printable ASCII") {
   CHECK(EscapeForLog("\t") == "\\x09");
 }
 
+TEST_CASE("EscapeForTerminal escapes what EscapeForLog does but keeps the double quote") {
+  std::string hostile("\"a\\b\x1b[2J\r\n\x7f\xc3\xa9\0", 14);
+  CHECK(EscapeForLog(hostile) == "\\x22a\\\\b\\x1b[2J\\x0d\\x0a\\x7f\\xc3\\xa9\\x00");
+  CHECK(EscapeForTerminal(hostile) == "\"a\\\\b\\x1b[2J\\x0d\\x0a\\x7f\\xc3\\xa9\\x00");
+}
+
 TEST_CASE("lines below the level are dropped") {
   Logger log;
   Captured cap;

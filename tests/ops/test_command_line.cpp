@@ -107,6 +107,57 @@ TEST_CASE("command-line overrides replace the file's values and are checked too"
   CHECK(r.exit_code == 2);
 }
 
+// True when `text` holds no control character but the line ends, no DEL and
+// no byte past ASCII: nothing a terminal could act on.
+bool TerminalSafe(const std::string& text) {
+  return std::none_of(text.begin(), text.end(), [](char c) {
+    unsigned char u = static_cast<unsigned char>(c);
+    return (u < 0x20 && u != '\n') || u >= 0x7f;
+  });
+}
+
+TEST_CASE("values echoed on stderr and stdout have their control characters escaped") {
+  // ESC [2J clears a terminal; CR and LF would forge a second message; DEL and
+  // the 8-bit CSI (0x9b) are control characters too.
+  const std::string hostile = "\x1b[2J\r\nforged\x7f\x9b";
+  const std::string escaped = "\\x1b[2J\\x0d\\x0aforged\\x7f\\x9b";
+
+  RunResult r = RunBinary({"-t", "--public_origin", "https://a" + hostile});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "amfgate: command line: public_origin: 'https://a" + escaped +
+                   "' must be scheme://host[:port] with no path, query or user\n");
+
+  TempDir dir;
+  r = RunBinary({"-t", "-c", dir.path + "/" + hostile});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "amfgate: " + dir.path + "/" + escaped + ": No such file or directory\n");
+
+  r = RunBinary({"-t", "--docroot", dir.path + hostile});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(escaped) != std::string::npos);
+  CHECK(TerminalSafe(r.err));
+
+  r = RunBinary({"-" + hostile});
+  CHECK(r.exit_code == 2);
+  CHECK(r.err.rfind("amfgate: unknown option -" + escaped + "\n", 0) == 0);
+  CHECK(TerminalSafe(r.err));
+
+  // A file that is valid: the name is escaped on stdout too.
+  std::string conf = dir.Write("ok" + hostile, "alias_ttl 20\n");
+  r = RunBinary({"-t", "-c", conf});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "amfgate: configuration " + dir.path + "/ok" + escaped + " is valid\n");
+
+  r = RunBinary({"passwd", "-i", "1000", dir.path + "/no/such" + hostile, "alice"}, "pw\n");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find(escaped) != std::string::npos);
+  CHECK(TerminalSafe(r.err));
+
+  r = RunBinary({"amf-dump", dir.path + "/" + hostile});
+  CHECK(r.exit_code == 1);
+  CHECK(r.err == "amf-dump: " + dir.path + "/" + escaped + ": No such file or directory\n");
+}
+
 TEST_CASE("passwd adds a user to a users file that -t then accepts") {
   TempDir dir;
   std::string users = dir.path + "/users";
