@@ -6,12 +6,12 @@
 
 namespace amfgate {
 
-MappedRegion MappedRegion::Map(size_t bytes) {
+MappedRegion MappedRegion::Map(size_t bytes, Pages pages) {
   MappedRegion region;
   if (bytes == 0) return region;
   const int prot = PROT_READ | PROT_WRITE;
   const int flags = MAP_PRIVATE | MAP_ANONYMOUS;
-  if (bytes < kHugePage) {
+  if (bytes < kHugePage || pages == Pages::kSmall) {
     void* p = mmap(nullptr, bytes, prot, flags, -1, 0);
     if (p == MAP_FAILED) return region;
     region.data_ = p;

@@ -43,9 +43,10 @@ Duration Interval(double rate) {
 
 }  // namespace
 
+// All zeros (as the table is mapped) is an unused slot with a full bucket.
 struct RateLimiter::Slot {
   AddressKey key;
-  MonoTime tat;  // theoretical arrival time; at or before now: a full bucket
+  Duration tat;  // theoretical arrival time - origin_; at or before now: a full bucket
 };
 
 Status RateLimiterOptions::Check() const {
@@ -71,13 +72,8 @@ RateLimiter::RateLimiter(const RateLimiterOptions& options, MonoTime now)
       address_tolerance_(address_interval_ * (options.address_burst - 1)),
       global_interval_(Interval(options.global_rate)),
       global_tolerance_(global_interval_ * (options.global_burst - 1)),
-      global_tat_(now) {
-  uint32_t slots = kWays;
-  while (slots < options.max_addresses) slots *= 2;
-  set_mask_ = slots / kWays - 1;
-  slots_ = std::make_unique<Slot[]>(slots);
-  for (uint32_t i = 0; i < slots; ++i) slots_[i] = Slot{AddressKey{}, now};
-}
+      global_tat_(now),
+      origin_(now) {}
 
 RateLimiter::~RateLimiter() = default;
 
@@ -87,6 +83,12 @@ Status RateLimiter::Open(const RateLimiterOptions& options, Random& random, Mono
   Status s = options.Check();
   if (!s.ok()) return s;
   std::unique_ptr<RateLimiter> limiter(new RateLimiter(options, now));
+  uint32_t slots = kWays;
+  while (slots < options.max_addresses) slots *= 2;
+  limiter->table_ = MappedRegion::Map(size_t{slots} * sizeof(Slot), MappedRegion::Pages::kSmall);
+  if (!limiter->table_) return Status::Error(Code::kInternal, "rate limiter: cannot map the address table");
+  limiter->slots_ = static_cast<Slot*>(limiter->table_.data());
+  limiter->set_mask_ = slots / kWays - 1;
   if (random.RandomBytes(limiter->hash_secret_) != Code::kOk) {
     return Status::Error(Code::kInternal, "rate limiter: the DRBG failed to produce the hash key");
   }
@@ -110,7 +112,7 @@ RateDecision RateLimiter::Allow(std::span<const uint8_t> address, MonoTime now) 
   }
   // GCRA: the request conforms if the bucket's arrival time is no more than
   // the burst's worth of intervals ahead of now.
-  const MonoTime address_tat = slot != nullptr ? std::max(slot->tat, now) : now;
+  const MonoTime address_tat = slot != nullptr ? std::max(origin_ + slot->tat, now) : now;
   if (address_tat - now > address_tolerance_) {
     return RateDecision{RateVerdict::kAddressLimited, address_tat - now - address_tolerance_};
   }
@@ -125,13 +127,13 @@ RateDecision RateLimiter::Allow(std::span<const uint8_t> address, MonoTime now) 
     slot = victim;
     slot->key = key;
   }
-  slot->tat = address_tat + address_interval_;
+  slot->tat = address_tat + address_interval_ - origin_;
   return RateDecision{};
 }
 
 uint32_t RateLimiter::TrackedAddresses(MonoTime now) const {
   uint32_t tracked = 0;
-  for (uint32_t i = 0; i < (set_mask_ + 1) * kWays; ++i) tracked += slots_[i].tat > now ? 1 : 0;
+  for (uint32_t i = 0; i < (set_mask_ + 1) * kWays; ++i) tracked += origin_ + slots_[i].tat > now ? 1 : 0;
   return tracked;
 }
 

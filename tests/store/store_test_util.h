@@ -1,9 +1,13 @@
 // Shared helpers for the store's tests: a seeded Random that fails the test
-// if the OS cannot seed it, and a small store with test-sized limits.
+// if the OS cannot seed it, a small store with test-sized limits, and the
+// process's resident memory (for tests of what a structure costs idle).
 #pragma once
 
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <cstddef>
+#include <fstream>
 #include <memory>
 
 #include "store/random.h"
@@ -24,6 +28,14 @@ inline std::unique_ptr<SessionStore> OpenStore(const StoreLimits& limits, Random
   Status s = SessionStore::Open(limits, random, now, &store);
   REQUIRE_MESSAGE(s.ok(), s.ToString());
   return store;
+}
+
+inline size_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  size_t pages = 0;
+  size_t resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
 }  // namespace amfgate::testing

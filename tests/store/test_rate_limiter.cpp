@@ -164,3 +164,18 @@ TEST_CASE("rate limiter options out of range are refused") {
   CHECK(limiter == nullptr);
   CHECK(RateLimiter::Open(RateLimiterOptions(), *random, kStart, &limiter).ok());
 }
+
+TEST_CASE("the address table costs memory only where addresses land") {
+  auto random = testing::OpenRandom();
+  RateLimiterOptions options;
+  options.max_addresses = 1u << 24;  // 384 MiB of slots if they were all touched
+  const size_t before = testing::ResidentBytes();
+  auto limiter = Open(options, *random);
+  MonoTime now = kStart;
+  for (uint8_t i = 0; i < 200; ++i) CHECK(limiter->Allow(V4(198, 51, 100, i), now).allowed());
+  CHECK(limiter->TrackedAddresses(now) == 200);
+  // 200 addresses touch at most 200 pages of 4 KiB, and the rest of the
+  // table stays unmapped zeros that read as full buckets.
+  CHECK(testing::ResidentBytes() - before < 4 * 1024 * 1024);
+  CHECK(limiter->Validate());
+}
