@@ -86,12 +86,17 @@ const uint16_t kSigAlgs[] = {
 };
 
 // RFC 8446 numbers the ClientHello parser needs.
+constexpr uint8_t kRecordAlert = 21;
 constexpr uint8_t kRecordHandshake = 22;
 constexpr uint8_t kClientHello = 1;
 constexpr size_t kRecordHeader = 5;
 constexpr size_t kMaxRecordPayload = 16384;  // TLSPlaintext.length at most 2^14
 constexpr uint16_t kExtSupportedVersions = 43;
 constexpr uint16_t kExtKeyShare = 51;
+constexpr uint16_t kExtPreSharedKey = 41;
+constexpr uint16_t kExtPskModes = 45;
+constexpr uint8_t kPskKe = 0;
+constexpr uint8_t kPskDheKe = 1;
 constexpr uint16_t kVersionTls13 = 0x0304;
 
 // A bounds-checked big-endian reader: every read fails, rather than reading
@@ -168,6 +173,35 @@ bool ReadKeyShares(Reader ext, ClientHelloOffer* offer) {
   return true;
 }
 
+// psk_key_exchange_modes: true when it lists psk_ke and not psk_dhe_ke.
+bool ReadPskModes(Reader ext, bool* psk_ke_only) {
+  Reader modes({});
+  if (!ext.Vector8(&modes) || !ext.empty()) return false;
+  bool psk_ke = false, psk_dhe_ke = false;
+  uint8_t mode;
+  while (modes.U8(&mode)) {
+    psk_ke |= mode == kPskKe;
+    psk_dhe_ke |= mode == kPskDheKe;
+  }
+  *psk_ke_only = psk_ke && !psk_dhe_ke;
+  return true;
+}
+
+// True when `bytes` is a sequence of whole alert records (or nothing).
+bool OnlyAlerts(std::string_view bytes) {
+  while (!bytes.empty()) {
+    Reader header(bytes);
+    uint8_t type, major, minor;
+    uint16_t length;
+    if (!header.U8(&type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length) ||
+        type != kRecordAlert || bytes.size() < kRecordHeader + length) {
+      return false;
+    }
+    bytes.remove_prefix(kRecordHeader + length);
+  }
+  return true;
+}
+
 // The session whose handshake step is running on this thread. mbedTLS's
 // ticket callback has no per-connection argument, and the handshake is a
 // synchronous call, so this is how a successful ticket parse is attributed.
@@ -227,6 +261,7 @@ Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* re
   if (hello.empty()) return Code::kOk;  // no extensions: an old TLS 1.2 client
   Reader extensions({});
   if (!hello.Vector16(&extensions) || !hello.empty()) return Code::kMalformed;
+  bool pre_shared_key = false, psk_ke_only = false;
   while (!extensions.empty()) {
     uint16_t ext_type;
     Reader ext({});
@@ -234,7 +269,10 @@ Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* re
     if (ext_type == kExtSupportedVersions && !ReadSupportedVersions(ext, offer))
       return Code::kMalformed;
     if (ext_type == kExtKeyShare && !ReadKeyShares(ext, offer)) return Code::kMalformed;
+    if (ext_type == kExtPskModes && !ReadPskModes(ext, &psk_ke_only)) return Code::kMalformed;
+    pre_shared_key |= ext_type == kExtPreSharedKey;
   }
+  offer->psk_ke_only = offer->tls13 && pre_shared_key && psk_ke_only;
   return Code::kOk;
 }
 
@@ -317,18 +355,26 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   }
   fingerprint_ = CertificateFingerprint(&chain_);
 
-  static_assert(kConfigs == 1 + 2 * kTls13Suites);
-  Status s = Configure(&configs_[0], kAllSuites.ids, kGroups, random, tickets);
+  static_assert(kConfigs == 2 + 2 * kTls13Suites);
+  constexpr int kAllModes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
+  Status s = Configure(&configs_[0], kAllSuites.ids, kGroups, kAllModes, random, tickets);
   for (size_t i = 0; i < kTls13Suites && s.ok(); ++i) {
-    s = Configure(&configs_[1 + 2 * i], kOnlySuite[i].ids, kGroups, random, tickets);
-    if (s.ok())
-      s = Configure(&configs_[2 + 2 * i], kOnlySuite[i].ids, kGroupsP256Share, random, tickets);
+    s = Configure(&configs_[1 + 2 * i], kOnlySuite[i].ids, kGroups, kAllModes, random, tickets);
+    if (s.ok()) {
+      s = Configure(&configs_[2 + 2 * i], kOnlySuite[i].ids, kGroupsP256Share, kAllModes, random,
+                    tickets);
+    }
+  }
+  // Every suite: a ticket resumes with the suite it was issued for.
+  if (s.ok()) {
+    s = Configure(&configs_[kPskOnly], kAllSuites.ids, kGroups,
+                  MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK, random, tickets);
   }
   return s;
 }
 
 Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups,
-                             TlsRandom* random, TicketKeys* tickets) {
+                             int tls13_modes, TlsRandom* random, TicketKeys* tickets) {
   int ret = mbedtls_ssl_config_defaults(config, MBEDTLS_SSL_IS_SERVER, MBEDTLS_SSL_TRANSPORT_STREAM,
                                         MBEDTLS_SSL_PRESET_DEFAULT);
   if (ret != 0) return Status::Error(Code::kInternal, "TLS configuration: " + MbedtlsError(ret));
@@ -341,7 +387,7 @@ Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, cons
   mbedtls_ssl_conf_sig_algs(config, kSigAlgs);
   mbedtls_ssl_conf_renegotiation(config, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
   mbedtls_ssl_conf_authmode(config, MBEDTLS_SSL_VERIFY_NONE);
-  mbedtls_ssl_conf_tls13_key_exchange_modes(config, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+  mbedtls_ssl_conf_tls13_key_exchange_modes(config, tls13_modes);
   mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, ParseTicket,
                                       tickets->get());
   // One ticket per TLS 1.3 handshake: each costs a ticket encryption and a
@@ -358,6 +404,7 @@ Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, cons
 
 const mbedtls_ssl_config* TlsContext::config(const ClientHelloOffer* offer) const {
   if (offer == nullptr || !offer->tls13) return &configs_[0];
+  if (offer->psk_ke_only) return &configs_[kPskOnly];
   for (size_t i = 0; i < kTls13Suites; ++i) {
     if (offer->tls13_suites & (1u << i)) return &configs_[(offer->p256_share ? 2 : 1) + 2 * i];
   }
@@ -384,6 +431,12 @@ int TlsSession::Send(void* self, const unsigned char* buf, size_t len) {
 
 int TlsSession::Recv(void* self, unsigned char* buf, size_t len) {
   TlsSession* s = static_cast<TlsSession*>(self);
+  if (!s->replay_.empty()) {
+    size_t n = std::min(len, s->replay_.size());
+    std::memcpy(buf, s->replay_.data(), n);
+    s->replay_.erase(0, n);
+    return static_cast<int>(n);
+  }
   size_t n = std::min(len, s->cipher_in_.size());
   if (n == 0) return MBEDTLS_ERR_SSL_WANT_READ;
   std::memcpy(buf, s->cipher_in_.Live().data(), n);
@@ -406,7 +459,12 @@ Code TlsSession::SetUp() {
     if (record_size > 0) cipher_in_.Reserve(record_size);
     return Code::kAgain;
   }
-  int ret = mbedtls_ssl_setup(&ssl_, context_->config(peek == Code::kOk ? &offer : nullptr));
+  if (peek == Code::kOk && offer.psk_ke_only) kept_hello_.assign(cipher_in_.Live(), 0, record_size);
+  return Start(context_->config(peek == Code::kOk ? &offer : nullptr));
+}
+
+Code TlsSession::Start(const mbedtls_ssl_config* config) {
+  int ret = mbedtls_ssl_setup(&ssl_, config);
   if (ret != 0) {
     last_error_ = ret;
     return Code::kMalformed;
@@ -416,15 +474,44 @@ Code TlsSession::SetUp() {
   return Code::kOk;
 }
 
+int TlsSession::Step() {
+  g_handshaking = this;
+  int ret = mbedtls_ssl_handshake(&ssl_);
+  g_handshaking = nullptr;
+  return ret;
+}
+
+bool TlsSession::RetryAsFullHandshake(size_t out_mark) {
+  if (!OnlyAlerts(std::string_view(*out_).substr(out_mark))) return false;
+  out_->resize(out_mark);
+  ClientHelloOffer offer;
+  if (PeekClientHello(kept_hello_, &offer) != Code::kOk) return false;
+  offer.psk_ke_only = false;
+  mbedtls_ssl_free(&ssl_);
+  mbedtls_ssl_init(&ssl_);
+  resumed_ = false;
+  replay_ = std::move(kept_hello_);
+  kept_hello_.clear();
+  return Start(context_->config(&offer)) == Code::kOk;
+}
+
 Code TlsSession::Handshake() {
   if (handshake_done_) return Code::kOk;
   first_byte();
   if (!set_up_) {
     if (Code c = SetUp(); c != Code::kOk) return c;
   }
-  g_handshaking = this;
-  int ret = mbedtls_ssl_handshake(&ssl_);
-  g_handshaking = nullptr;
+  size_t out_mark = out_->size();
+  int ret = Step();
+  if (!kept_hello_.empty()) {
+    // The psk_ke-only attempt has read its ClientHello and answered it.
+    bool failed = ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE;
+    if (failed && RetryAsFullHandshake(out_mark)) {
+      ret = Step();
+    }
+    kept_hello_.clear();
+    kept_hello_.shrink_to_fit();
+  }
   if (ret == 0) {
     handshake_done_ = true;
     return Code::kOk;

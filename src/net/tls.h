@@ -40,12 +40,42 @@
 // two ~17 KiB record buffers) is set up when the first record has arrived,
 // so a connection that never speaks holds none of it.
 //
+// Resumption. A TLS 1.3 ticket resumes in the mode the client asks for.
+// psk_dhe_ke (what browsers and OpenSSL offer) still costs one ECDHE, about
+// two thirds of a full handshake with mbedTLS's P-256. psk_ke costs no
+// public-key work at all, but mbedTLS 3.6's server ranks the modes
+// psk_dhe_ke, then a full (certificate) handshake, then psk_ke: a client
+// that offers only psk_ke, and a key share so that it can fall back to a
+// full handshake, always gets the full one. So a ClientHello whose only
+// resumption mode is psk_ke gets a configuration with the PSK mode alone,
+// and the ClientHello is kept: if mbedTLS cannot resume from it (unknown or
+// expired ticket, ticket age out of tolerance, a ticket issued for other
+// modes) while nothing but an alert has been written, the alert is dropped
+// and the same ClientHello is handed to a fresh context with the full
+// configuration, so the client gets the full handshake it would have got.
+//
+// Why psk_ke is allowed, and with no directive to refuse it: a psk_ke
+// resumption is not forward secret against the ticket keys (whoever reads
+// them from the server's memory within a ticket lifetime, plus one rotation
+// period, and recorded the traffic, can decrypt a psk_ke-resumed
+// connection; a psk_dhe_ke one would also need its ECDHE secret). TLS 1.2
+// ticket resumption, which issue 6 requires and every TLS 1.2 client uses,
+// is weaker still: its ticket carries the master secret of the original
+// session too, where a TLS 1.3 ticket carries only a resumption key derived
+// one-way from it. Refusing psk_ke while TLS 1.2 tickets are accepted would
+// therefore not raise the floor, and the mode is only used for a client
+// that asks for nothing else. The exposure is bounded the same way for both:
+// ticket keys live only in memory, rotate every ticket_lifetime (default
+// 1 hour, at most a day), and a ticket is honoured for at most two periods.
+//
 // Costs: a full handshake is one signature (ECDSA P-256: ~0.5 ms here) and
 // one key exchange (P-256 ~1.2 ms, X25519 ~1.5 ms: key generation, public
 // key, shared secret), about 95% of the server's instructions for it; a
-// resumed one skips the signature and the certificate (TLS 1.2 also the key
-// exchange: mbedTLS's TLS 1.3 server always resumes with psk_dhe_ke when
-// the client allows it, and browsers and OpenSSL allow nothing else).
+// resumed one skips the signature and the certificate, psk_ke and TLS 1.2
+// resumptions also the key exchange (then HKDF, the ticket's AEAD and the
+// record layer are all that is left). A psk_ke ClientHello that cannot
+// resume costs one copy of it and a second parse on top of the full
+// handshake.
 // Records cost their AEAD over their bytes (~4-5 ns per byte here, about
 // 1 us fixed) plus one copy in and one out.
 #pragma once
@@ -77,6 +107,7 @@ struct ClientHelloOffer {
   bool tls13 = false;        // supported_versions lists TLS 1.3
   uint8_t tls13_suites = 0;  // bit i: the i-th TLS 1.3 suite of the server's preference is offered
   bool p256_share = false;   // a key_share entry for secp256r1
+  bool psk_ke_only = false;  // a pre_shared_key, with psk_ke as the only resumption mode
 };
 
 // Reads the ClientHello in the first record of `bytes` (the connection's
@@ -146,11 +177,12 @@ class TlsContext {
  private:
   // [0] offers every suite and group; [1 + 2 * i] only the i-th TLS 1.3 suite
   // of the server's preference, [2 + 2 * i] the same with only P-256 key
-  // shares.
-  static constexpr size_t kConfigs = 7;
+  // shares; [kPskOnly] resumes in psk_ke mode and does nothing else.
+  static constexpr size_t kConfigs = 8;
+  static constexpr size_t kPskOnly = kConfigs - 1;
 
   Status Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups,
-                   TlsRandom* random, TicketKeys* tickets);
+                   int tls13_modes, TlsRandom* random, TicketKeys* tickets);
 
   mbedtls_ssl_config configs_[kConfigs];
   mbedtls_x509_crt chain_;
@@ -204,11 +236,23 @@ class TlsSession {
   static int Recv(void* self, unsigned char* buf, size_t len);
   // Sets the mbedTLS context up once the first record is in; kAgain before.
   Code SetUp();
+  Code Start(const mbedtls_ssl_config* config);
+  // One mbedtls_ssl_handshake call, with this session marked as running.
+  int Step();
+  // After a failed psk_ke-only attempt: when the server has written nothing
+  // but alerts since `out_mark`, drops them and starts over from the kept
+  // ClientHello with the full configuration. False when it cannot.
+  bool RetryAsFullHandshake(size_t out_mark);
 
   TlsContext* context_;
   mbedtls_ssl_context ssl_;
   InputBuffer cipher_in_;
   std::string* out_ = nullptr;
+  // The ClientHello of a psk_ke-only attempt, kept until that attempt has
+  // either answered or been retried; and the bytes Recv hands out before
+  // cipher_in_'s when it is retried.
+  std::string kept_hello_;
+  std::string replay_;
   int first_byte_ = -1;
   bool set_up_ = false;
   bool handshake_done_ = false;

@@ -1,6 +1,7 @@
 // A real Server on 127.0.0.1 with TLS, driven by curl and openssl s_client.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -436,6 +437,203 @@ TEST_CASE("server preference: ChaCha20 before the client's order, P-256 when a P
     CHECK(suite == c.suite);
     CHECK(group == c.group);
   }
+}
+
+// The extension types of the ServerHello that starts `flight` (the server's
+// first bytes on a connection), in order; empty if it is not one.
+std::vector<uint16_t> ServerHelloExtensions(const std::string& flight) {
+  auto at = [&](size_t i) { return static_cast<uint8_t>(flight[i]); };
+  auto u16 = [&](size_t i) { return static_cast<uint16_t>(at(i) << 8 | at(i + 1)); };
+  std::vector<uint16_t> types;
+  if (flight.size() < 5 + 4 + 2 + 32 + 1 || at(0) != 22 || at(5) != 2) return types;
+  size_t p = 5 + 4 + 2 + 32;
+  p += 1 + at(p);  // legacy_session_id_echo
+  if (p + 5 > flight.size()) return types;
+  p += 3;  // suite, compression
+  size_t end = p + 2 + u16(p);
+  if (end > flight.size()) return types;
+  for (p += 2; p + 4 <= end; p += 4 + u16(p + 2)) types.push_back(u16(p));
+  return types;
+}
+
+bool Has(const std::vector<uint16_t>& types, uint16_t type) {
+  return std::find(types.begin(), types.end(), type) != types.end();
+}
+
+constexpr uint16_t kPreSharedKey = 41;
+constexpr uint16_t kKeyShare = 51;
+
+// A TLS 1.3 mbedTLS client on a real socket that keeps the last ticket the
+// server gave it and resumes from it, offering the given key exchange modes.
+class ResumingClient {
+ public:
+  ResumingClient(TlsRandom* random, int modes) {
+    mbedtls_ssl_config_init(&conf_);
+    mbedtls_ssl_session_init(&ticket_);
+    REQUIRE(mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                        MBEDTLS_SSL_PRESET_DEFAULT) == 0);
+    mbedtls_ssl_conf_rng(&conf_, TlsRandom::Random, random);
+    mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+    mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_3);
+    mbedtls_ssl_conf_groups(&conf_, groups_);
+    mbedtls_ssl_conf_session_tickets(&conf_, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
+    mbedtls_ssl_conf_tls13_key_exchange_modes(&conf_, modes);
+    mbedtls_ssl_conf_tls13_enable_signal_new_session_tickets(
+        &conf_, MBEDTLS_SSL_TLS1_3_SIGNAL_NEW_SESSION_TICKETS_ENABLED);
+  }
+  ~ResumingClient() {
+    mbedtls_ssl_session_free(&ticket_);
+    mbedtls_ssl_config_free(&conf_);
+  }
+
+  // One connection: a handshake (from the kept ticket, if any), GET /hello,
+  // the answer read to the close. Returns the body's last bytes seen and
+  // fills *flight with the server's raw bytes.
+  std::string Get(uint16_t port, std::string* flight) {
+    Client socket("127.0.0.1", port);
+    REQUIRE(socket.connected());
+    Io io{&socket, flight, {}};
+    mbedtls_ssl_context ssl;
+    mbedtls_ssl_init(&ssl);
+    REQUIRE(mbedtls_ssl_setup(&ssl, &conf_) == 0);
+    REQUIRE(mbedtls_ssl_set_hostname(&ssl, "localhost") == 0);
+    mbedtls_ssl_set_bio(&ssl, &io, Io::Send, Io::Recv, nullptr);
+    if (have_ticket_) REQUIRE(mbedtls_ssl_set_session(&ssl, &ticket_) == 0);
+    std::string answer;
+    int ret;
+    while ((ret = mbedtls_ssl_handshake(&ssl)) == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+      Keep(&ssl);
+    }
+    if (ret == 0) {
+      const char request[] = "GET /hello HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n";
+      ret = mbedtls_ssl_write(&ssl, reinterpret_cast<const unsigned char*>(request),
+                              sizeof(request) - 1);
+      CHECK(ret == static_cast<int>(sizeof(request) - 1));
+      unsigned char buf[4096];
+      while ((ret = mbedtls_ssl_read(&ssl, buf, sizeof(buf))) != 0) {
+        if (ret == MBEDTLS_ERR_SSL_RECEIVED_NEW_SESSION_TICKET) {
+          Keep(&ssl);
+        } else if (ret == MBEDTLS_ERR_SSL_WANT_READ) {
+          continue;  // after a NewSessionTicket; Recv blocks, so this is no spin
+        } else if (ret > 0) {
+          answer.append(reinterpret_cast<char*>(buf), static_cast<size_t>(ret));
+        } else {
+          break;  // close_notify, or the connection closed
+        }
+      }
+    } else {
+      FAIL_CHECK("handshake failed: " << MbedtlsError(ret));
+    }
+    mbedtls_ssl_free(&ssl);
+    return answer;
+  }
+
+ private:
+  struct Io {
+    Client* socket;
+    std::string* seen;
+    std::string pending;
+    static int Send(void* self, const unsigned char* buf, size_t len) {
+      auto* io = static_cast<Io*>(self);
+      bool sent = io->socket->Send(std::string_view(reinterpret_cast<const char*>(buf), len));
+      return sent ? static_cast<int>(len) : MBEDTLS_ERR_SSL_CONN_EOF;
+    }
+    static int Recv(void* self, unsigned char* buf, size_t len) {
+      auto* io = static_cast<Io*>(self);
+      if (io->pending.empty()) {
+        io->pending = io->socket->ReadSome();
+        *io->seen += io->pending;
+        if (io->pending.empty()) return MBEDTLS_ERR_SSL_CONN_EOF;
+      }
+      size_t n = std::min(len, io->pending.size());
+      std::memcpy(buf, io->pending.data(), n);
+      io->pending.erase(0, n);
+      return static_cast<int>(n);
+    }
+  };
+
+  void Keep(mbedtls_ssl_context* ssl) {
+    mbedtls_ssl_session_free(&ticket_);
+    mbedtls_ssl_session_init(&ticket_);
+    have_ticket_ = mbedtls_ssl_get_session(ssl, &ticket_) == 0;
+    CHECK(have_ticket_);
+  }
+
+  mbedtls_ssl_config conf_;
+  mbedtls_ssl_session ticket_;
+  bool have_ticket_ = false;
+  uint16_t groups_[2] = {MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1, MBEDTLS_SSL_IANA_TLS_GROUP_NONE};
+};
+
+// psk_ke alone, with the certificate mode as a fallback (as --tls13-kex psk
+// in the bench); psk_dhe_ke alone, likewise (what browsers offer).
+constexpr int kOffersPskKe =
+    MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK | MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
+constexpr int kOffersPskDheKe = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL |
+                                MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
+
+TEST_CASE("a client offering only psk_ke resumes with no key exchange; psk_dhe_ke keeps its ECDHE") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  REQUIRE(random.Seed("test psk_ke").ok());
+  LoopServer server(testing::TlsOptionsOnly(), Routes);
+  struct Case {
+    int modes;
+    bool resumed_key_share;  // a key share in the resumed ServerHello: an ECDHE happened
+  };
+  for (Case c : {Case{kOffersPskKe, false}, Case{kOffersPskDheKe, true},
+                 Case{MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL, true}}) {
+    CAPTURE(c.modes);
+    ResumingClient client(&random, c.modes);
+    std::string flight;
+    CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+    std::vector<uint16_t> full = ServerHelloExtensions(flight);
+    CHECK(Has(full, kKeyShare));
+    CHECK_FALSE(Has(full, kPreSharedKey));
+    // Twice: the second resumes from the ticket the first resumption issued.
+    for (int i = 0; i < 2; ++i) {
+      flight.clear();
+      CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+      std::vector<uint16_t> resumed = ServerHelloExtensions(flight);
+      CHECK(Has(resumed, kPreSharedKey));
+      CHECK(Has(resumed, kKeyShare) == c.resumed_key_share);
+    }
+  }
+  ServerStats stats = server.Stats();
+  CHECK(stats.handshakes_ok == 9);
+  CHECK(stats.handshakes_resumed == 6);
+  CHECK(stats.handshakes_failed == 0);
+}
+
+TEST_CASE("a psk_ke-only ClientHello the server cannot resume gets the full handshake instead") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  REQUIRE(random.Seed("test psk_ke fallback").ok());
+  ResumingClient client(&random, kOffersPskKe);
+  std::string flight;
+  {
+    // A ticket from another server: its keys are not this server's.
+    LoopServer other(testing::TlsOptionsOnly(), Routes);
+    CHECK(client.Get(other.port(), &flight).find("hello tls") != std::string::npos);
+  }
+  LoopServer server(testing::TlsOptionsOnly(), Routes);
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  std::vector<uint16_t> hello = ServerHelloExtensions(flight);
+  CHECK(Has(hello, kKeyShare));
+  CHECK_FALSE(Has(hello, kPreSharedKey));
+  // No alert went out before the ServerHello: it starts the flight.
+  CHECK_FALSE(hello.empty());
+  // And the ticket this full handshake issued resumes in psk_ke mode.
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  hello = ServerHelloExtensions(flight);
+  CHECK(Has(hello, kPreSharedKey));
+  CHECK_FALSE(Has(hello, kKeyShare));
+  ServerStats stats = server.Stats();
+  CHECK(stats.handshakes_ok == 2);
+  CHECK(stats.handshakes_resumed == 1);
+  CHECK(stats.handshakes_failed == 0);
 }
 
 TEST_CASE("concurrent handshakes are capped; a waiting one starts when a slot frees") {
