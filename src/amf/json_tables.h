@@ -1,4 +1,4 @@
-// Internal to amf/json.cpp and amf/json_build.cpp: the reference tables
+// Internal to amf/json.cpp and amf/json_build*.cpp: the reference tables
 // both directions replay, and small helpers they share. Not a public API.
 //
 // The tables mirror the encoders' (value.h): AMF0 objects and arrays by node
