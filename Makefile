@@ -105,8 +105,8 @@ test:
 # too) into build/fuzz/fuzz/. Each links the modules in FUZZ_DEPS_fuzz_<name>
 # (tests/fuzz/deps.mk; default all) and its own helper files, named in
 # FUZZ_OBJS_fuzz_<name> (tests/fuzz/<helper>.cpp). `make fuzz` installs clang
-# if missing and runs each target (or those in FUZZ_TARGETS) for FUZZ_SECONDS on a copy of its
-# seed corpus; crash inputs go to build/fuzz-findings/<name>/.
+# if missing and runs each target (or those in FUZZ_TARGETS) for FUZZ_SECONDS
+# on a copy of its seed corpus; crash inputs go to build/fuzz-findings/<name>/.
 define fuzz_bin
 $(BUILD)/fuzz/$(1): $(BUILD)/obj/tests/fuzz/$(1).o $(patsubst %,$(BUILD)/obj/tests/fuzz/%.o,$(FUZZ_OBJS_$(1))) \
     $(foreach m,$(or $(FUZZ_DEPS_$(1)),$(MODULES)),$(BUILD)/lib$(m).a) $(BUILD)/libllhttp.a
