@@ -380,6 +380,11 @@ bench_round() {
   fi
   if part amfgate; then
     run_load "$r" amfgate_hs_resumed "$AMF_PID" handshake --resume --url "$tls" --path /crossdomain.xml "${hs[@]}"
+    # A client that offers only psk_ke: resumption with no key exchange.
+    # (nginx is left out: OpenSSL's server answers psk_ke only with
+    # SSL_OP_ALLOW_NO_DHE_KEX, which nginx does not set.)
+    run_load "$r" amfgate_hs_resumed_psk "$AMF_PID" handshake --resume --tls13-kex psk --url "$tls" \
+      --path /crossdomain.xml --connections 4 --duration "$SECS"
   fi
   if part nginx; then
     run_load "$r" nginx_hs_resumed_tls12 "$NGINX_WORKER" handshake --resume --tls-version 1.2 \
@@ -494,6 +499,8 @@ bench_profiles() {
   profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
   profile_run amfgate_hs_full 0 handshake --url "$tls" --path /crossdomain.xml --connections 4
   profile_run amfgate_hs_resumed 1 handshake --resume --url "$tls" --path /crossdomain.xml --connections 4
+  profile_run amfgate_hs_resumed_psk 1 handshake --resume --tls13-kex psk --url "$tls" --path /crossdomain.xml \
+    --connections 4
   stop_pid "$AMF_PID"
 }
 
@@ -520,7 +527,7 @@ summarize() {
     function bench(name, value, unit) { if (value != "") printf "BENCH %s %s %s\n", name, value, unit }
     { v[$1, $2, $3] = $4 }
     END {
-      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed nginx_hs_resumed_tls12 amfgate_hs_full amfgate_hs_resumed amfgate_hs_resumed_tls12", rows, " ")
+      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed nginx_hs_resumed_tls12 amfgate_hs_full amfgate_hs_resumed amfgate_hs_resumed_psk amfgate_hs_resumed_tls12", rows, " ")
       what["nginx_plain"] = "nginx return 200, keep-alive"
       what["nginx_plain_wrk"] = "  same, driven by wrk"
       what["nginx_tls"] = "nginx return 200, TLS keep-alive"
@@ -536,6 +543,7 @@ summarize() {
       what["nginx_hs_resumed_tls12"] = "nginx resumed TLS 1.2 handshake"
       what["amfgate_hs_full"] = "amfgate full TLS 1.3 handshake"
       what["amfgate_hs_resumed"] = "amfgate resumed TLS 1.3 handshake"
+      what["amfgate_hs_resumed_psk"] = "amfgate resumed TLS 1.3, psk_ke"
       what["amfgate_hs_resumed_tls12"] = "amfgate resumed TLS 1.2 handshake"
       printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "operation", "op/s", "p50 us", "p99 us", "p99.9 us", "server CPU us/op", "op/server CPU-s" > table
       printf "| %-38s | %9s | %8s | %8s | %9s | %14s | %13s |\n", "---", "---:", "---:", "---:", "---:", "---:", "---:" > table
@@ -570,6 +578,8 @@ summarize() {
       r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
       r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed_tls12", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_tls12_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
       bench("tls12_resumed_handshakes_per_cpu_s", med("amfgate_hs_resumed_tls12", "ops_per_server_cpu_s"), "hs/cpu-s")
+      r = ratio("amfgate_hs_full", "server_cpu_us_per_op", "amfgate_hs_resumed_psk", "server_cpu_us_per_op"); bench("ratio_full_vs_resumed_psk_ke_handshake_cpu", r == "" ? "" : sprintf("%.2f", r), "x")
+      bench("tls13_psk_ke_resumed_handshakes_per_cpu_s", med("amfgate_hs_resumed_psk", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("nginx_full_handshakes_per_cpu_s", med("nginx_hs_full", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("nginx_resumed_handshakes_per_cpu_s", med("nginx_hs_resumed", "ops_per_server_cpu_s"), "hs/cpu-s")
       bench("redis_getdel_hit_ratio", med("redis_getdel", "hit_ratio"), "ratio")
