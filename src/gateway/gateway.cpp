@@ -42,6 +42,34 @@ std::string_view WithoutTrailingSlash(std::string_view s) {
   return s;
 }
 
+// The request headers the gateway reads, found in one pass over the header
+// table. Each is the first field of its name, as Request::Header gives it.
+struct GatewayHeaders {
+  const HeaderField* origin = nullptr;
+  const HeaderField* content_type = nullptr;
+  const HeaderField* cookie = nullptr;
+};
+
+GatewayHeaders FindGatewayHeaders(const Request& request) {
+  GatewayHeaders found;
+  auto take = [](const HeaderField& h, std::string_view name, const HeaderField** slot) {
+    if (*slot == nullptr && EqualsIgnoreCase(h.name, name)) *slot = &h;
+  };
+  for (const HeaderField& h : request.headers) {
+    switch (h.name.size()) {
+      case 6:
+        take(h, "Origin", &found.origin);
+        take(h, "Cookie", &found.cookie);
+        break;
+      case 12: take(h, "Content-Type", &found.content_type); break;
+      default: break;
+    }
+  }
+  return found;
+}
+
+std::string_view ValueOf(const HeaderField* field) { return field != nullptr ? field->value : std::string_view(); }
+
 uint64_t HandleKey(SessionHandle h) { return (uint64_t{h.index} << 32) | h.generation; }
 
 // A Flex messageId worth echoing as a correlationId: the UUID-like ids Flex
@@ -72,13 +100,14 @@ double SystemMillis() {
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, GatewayDeps deps)
-    : options_(std::move(options)), deps_(std::move(deps)) {
+    : options_(std::move(options)),
+      deps_(std::move(deps)),
+      cookie_names_{CookieName(kGatewayCookie, false), CookieName(kGatewayCookie, true)} {
   if (!deps_.clock) deps_.clock = MonotonicNow;
   if (!deps_.wall_millis) deps_.wall_millis = SystemMillis;
 }
 
-Gateway::OriginVerdict Gateway::CheckOrigin(const Request& request) const {
-  const HeaderField* field = request.FindHeader("Origin");
+Gateway::OriginVerdict Gateway::CheckOrigin(const HeaderField* field) const {
   if (field == nullptr) return OriginVerdict::kNone;
   std::string_view origin = field->value;
   if (EqualsIgnoreCase(origin, WithoutTrailingSlash(options_.public_origin))) return OriginVerdict::kOwn;
@@ -90,10 +119,11 @@ Gateway::OriginVerdict Gateway::CheckOrigin(const Request& request) const {
 
 void Gateway::Handle(const Request& request, Response& response) {
   ++stats_.requests;
-  OriginVerdict origin = CheckOrigin(request);
+  GatewayHeaders headers = FindGatewayHeaders(request);
+  OriginVerdict origin = CheckOrigin(headers.origin);
   auto add_cors = [&] {
     if (origin != OriginVerdict::kListed) return;
-    (void)response.AddHeader("Access-Control-Allow-Origin", request.Header("Origin"));
+    (void)response.AddHeader("Access-Control-Allow-Origin", headers.origin->value);
     (void)response.AddHeader("Access-Control-Allow-Credentials", "true");
     (void)response.AddHeader("Vary", "Origin");
   };
@@ -110,7 +140,7 @@ void Gateway::Handle(const Request& request, Response& response) {
     (void)response.AddHeader("Allow", "POST");
     return;
   }
-  if (!IsAmfContentType(request.Header("Content-Type"))) {
+  if (!IsAmfContentType(ValueOf(headers.content_type))) {
     response.Error(415);
     return;
   }
@@ -133,7 +163,7 @@ void Gateway::Handle(const Request& request, Response& response) {
   GatewayExchange exchange;
   exchange.request_ = &request;
   exchange.now_ = deps_.clock();
-  ResumeSession(exchange);
+  ResumeSession(ValueOf(headers.cookie), exchange);
   std::string_view header_fault = ProcessHeaders(*packet, exchange);
   amf::Format format = packet->version == 3 ? amf::Format::kAmf3 : amf::Format::kAmf0;
 
@@ -144,8 +174,10 @@ void Gateway::Handle(const Request& request, Response& response) {
   amf::Packet reply;
   reply.version = packet->version;
   reply.bodies = answers;
-  body_scratch_.clear();
-  auto encoded = amf::EncodePacket(reply, arena_, &body_scratch_);
+  // Encoded straight into the response: the body is never copied.
+  std::string& body = response.mutable_body();
+  body.clear();
+  auto encoded = amf::EncodePacket(reply, arena_, &body);
   if (!encoded.ok()) {
     LogError("gateway: could not encode a response: %s", encoded.failure().reason);
     response.Error(500);
@@ -159,19 +191,18 @@ void Gateway::Handle(const Request& request, Response& response) {
   bool tls = request.is_tls;
   if (exchange.set_cookie_) {
     Duration left = exchange.session_.absolute_deadline - exchange.now_;
-    (void)response.AddHeader("Set-Cookie", CredentialCookie(kGatewayCookie, tls, exchange.cookie_token_.view(),
-                                                           left > 0 ? left / kSecond : 0));
+    cookie_scratch_.clear();
+    AppendCredentialCookie(kGatewayCookie, tls, exchange.cookie_token_.view(), left > 0 ? left / kSecond : 0,
+                           &cookie_scratch_);
+    (void)response.AddHeader("Set-Cookie", cookie_scratch_);
   } else if (exchange.clear_cookie_) {
     (void)response.AddHeader("Set-Cookie", ExpiredCookie(kGatewayCookie, tls));
   }
-  response.SetBody(body_scratch_);
 }
 
-void Gateway::ResumeSession(GatewayExchange& exchange) {
-  const Request& request = *exchange.request_;
-  std::string_view cookies = request.Header("Cookie");
+void Gateway::ResumeSession(std::string_view cookies, GatewayExchange& exchange) {
   if (cookies.empty()) return;
-  auto token = FindCookie(cookies, CookieName(kGatewayCookie, request.is_tls));
+  auto token = FindCookie(cookies, cookie_names_[exchange.request_->is_tls ? 1 : 0]);
   if (!token) return;
   auto view = deps_.store->LookupSession(*token, SessionKind::kGateway, exchange.now_);
   if (view.ok()) exchange.session_ = *view;

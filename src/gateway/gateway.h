@@ -34,8 +34,8 @@
 // Ownership: the Gateway borrows the store, the random source, the rate
 // limiters and the user table (all owned by the Handoff, which outlives it).
 // It owns one arena, reused by every request (handlers are synchronous), so a
-// warm gateway decodes and encodes without heap allocation except the
-// response body string.
+// warm gateway decodes, encodes (straight into the connection's reused
+// response body) and sets cookies without heap allocation.
 #pragma once
 
 #include <cstdint>
@@ -130,8 +130,10 @@ class Gateway {
  private:
   enum class OriginVerdict { kNone, kOwn, kListed, kRefused };
 
-  OriginVerdict CheckOrigin(const Request& request) const;
-  void ResumeSession(GatewayExchange& exchange);
+  // `origin` is the request's Origin field, or nullptr.
+  OriginVerdict CheckOrigin(const HeaderField* origin) const;
+  // `cookies` is the request's Cookie header value.
+  void ResumeSession(std::string_view cookies, GatewayExchange& exchange);
   // A fault for a must-understand header nobody understood, or for failed
   // Credentials; empty when the headers are acceptable.
   std::string_view ProcessHeaders(const amf::Packet& packet, GatewayExchange& exchange);
@@ -153,7 +155,8 @@ class Gateway {
   ServiceRegistry services_;
   GatewayStats stats_;
   Arena arena_;
-  std::string body_scratch_;
+  std::string cookie_names_[2];  // the gateway cookie's name on plain and on TLS listeners
+  std::string cookie_scratch_;   // the Set-Cookie value being built, reused
   // Page sessions created only to parent a password-login gateway session
   // (see above), keyed by index << 32 | generation.
   std::unordered_set<uint64_t> password_parents_;

@@ -90,12 +90,14 @@ Code HeadScanner::CheckHeaderLine(std::string_view line) {
   if (line[0] == ' ' || line[0] == '\t') return Fail(400, "obs-fold header line");
   if (line.size() > limits_.max_header_line) return Fail(431, "header line too long");
   if (++header_count_ > limits_.max_headers) return Fail(431, "too many header lines");
-  size_t colon = line.find(':');
-  if (colon == std::string_view::npos || !IsToken(line.substr(0, colon))) return Fail(400, "bad header name");
+  // The name runs up to the first byte that is not a tchar, which must be
+  // the colon: one pass finds it and checks the name.
+  size_t colon = 0;
+  while (colon < line.size() && IsTchar(static_cast<unsigned char>(line[colon]))) ++colon;
+  if (colon == 0 || colon == line.size() || line[colon] != ':') return Fail(400, "bad header name");
   std::string_view value = line.substr(colon + 1);
-  for (unsigned char c : value) {
-    if (!IsFieldByte(c)) return Fail(400, c == '\r' ? "bare CR in header" : "control byte in header value");
-  }
+  size_t bad = FindNonFieldByte(value);
+  if (bad != value.size()) return Fail(400, value[bad] == '\r' ? "bare CR in header" : "control byte in header value");
   return Code::kOk;
 }
 

@@ -6,14 +6,6 @@
 
 namespace amfgate {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-  }
-  return true;
-}
-
 const HeaderField* Request::FindHeader(std::string_view name) const {
   for (const HeaderField& h : headers) {
     if (EqualsIgnoreCase(h.name, name)) return &h;
@@ -142,7 +134,8 @@ void Response::SetContentType(std::string_view type) {
 
 void Response::SetNoStore() {
   if (has_cache_control_) return;
-  (void)AddHeader("Cache-Control", "no-store");
+  has_cache_control_ = true;
+  headers_.append("Cache-Control: no-store\r\n");
 }
 
 void Response::Text(int status, std::string_view body) {
@@ -178,15 +171,17 @@ void Response::Error(int status) {
 bool Response::Validate() const {
   if (status_ < 100 || status_ > 599) return false;
   if (!IsFieldValue(content_type_)) return false;
-  // Every header line is "token: value\r\n" with a clean value.
+  // Every header line is "token: value\r\n" with a clean value: the name
+  // runs to the colon, the value's first byte that is not a field byte must
+  // be the CR of the line's end.
   std::string_view rest = headers_;
   while (!rest.empty()) {
-    size_t end = rest.find("\r\n");
-    if (end == std::string_view::npos) return false;
-    std::string_view line = rest.substr(0, end);
-    size_t colon = line.find(':');
-    if (colon == std::string_view::npos || !IsToken(line.substr(0, colon))) return false;
-    if (!IsFieldValue(line.substr(colon + 1))) return false;
+    size_t colon = 0;
+    while (colon < rest.size() && IsTchar(static_cast<unsigned char>(rest[colon]))) ++colon;
+    if (colon == 0 || colon == rest.size() || rest[colon] != ':') return false;
+    rest.remove_prefix(colon + 1);
+    size_t end = FindNonFieldByte(rest);
+    if (end + 1 >= rest.size() || rest[end] != '\r' || rest[end + 1] != '\n') return false;
     rest.remove_prefix(end + 2);
   }
   return true;

@@ -38,6 +38,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "net/http_chars.h"
 
 namespace amfgate {
 
@@ -58,8 +59,11 @@ struct HeaderField {
   std::string_view value;  // surrounding whitespace removed
 };
 
-// ASCII case-insensitive equality, for header names.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// ASCII case-insensitive equality, for header names. Inline: most calls
+// compare names of different lengths and end at the first test.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && EqualsIgnoreCaseN(a.data(), b.data(), a.size());
+}
 
 struct Request {
   Method method = Method::kOther;

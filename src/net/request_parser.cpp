@@ -25,11 +25,7 @@ Method MethodFromLlhttp(uint8_t m) {
 bool IsHostValue(std::string_view v) {
   if (v.empty()) return false;
   for (unsigned char c : v) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-              c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '&' || c == '\'' ||
-              c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=' ||
-              c == ':' || c == '[' || c == ']' || c == '%';
-    if (!ok) return false;
+    if (!IsHostByte(c)) return false;
   }
   return true;
 }
@@ -186,17 +182,29 @@ Code RequestParser::CheckHead(std::string_view head) {
   std::string_view host, te, expect;
   for (const FieldSpan& f : fields_) {
     std::string_view name = View(head, f.name);
-    std::string_view value = TrimWhitespace(View(head, f.value));
-    if (EqualsIgnoreCase(name, "host")) {
-      ++hosts;
-      host = value;
-    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
-      ++transfer_encodings;
-      te = value;
-    } else if (EqualsIgnoreCase(name, "content-length")) {
-      ++content_lengths;
-    } else if (EqualsIgnoreCase(name, "expect")) {
-      expect = value;
+    auto value = [&] { return TrimWhitespace(View(head, f.value)); };
+    // The length picks the one name a field can be, so most fields cost a
+    // single comparison (or none).
+    switch (name.size()) {
+      case 4:
+        if (EqualsIgnoreCase(name, "host")) {
+          ++hosts;
+          host = value();
+        }
+        break;
+      case 6:
+        if (EqualsIgnoreCase(name, "expect")) expect = value();
+        break;
+      case 14:
+        if (EqualsIgnoreCase(name, "content-length")) ++content_lengths;
+        break;
+      case 17:
+        if (EqualsIgnoreCase(name, "transfer-encoding")) {
+          ++transfer_encodings;
+          te = value();
+        }
+        break;
+      default: break;
     }
   }
   if (hosts == 0) return Fail(400, "missing Host");

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 
 #include "net/http_chars.h"
@@ -9,11 +10,31 @@
 namespace amfgate {
 namespace {
 
-void AppendNumber(std::string* out, uint64_t n) {
-  char digits[24];
-  auto r = std::to_chars(digits, digits + sizeof(digits), n);
-  out->append(digits, r.ptr);
+// The decimal digits of `n`, written into `buffer` (24 bytes).
+std::string_view Digits(uint64_t n, char* buffer) {
+  auto r = std::to_chars(buffer, buffer + 24, n);
+  return std::string_view(buffer, static_cast<size_t>(r.ptr - buffer));
 }
+
+// Writes into memory the caller has sized: no capacity check per piece.
+class HeadWriter {
+ public:
+  explicit HeadWriter(char* at) : at_(at) {}
+  void Put(std::string_view s) {
+    std::memcpy(at_, s.data(), s.size());
+    at_ += s.size();
+  }
+  void PutNumber(uint64_t n) { at_ = std::to_chars(at_, at_ + 20, n).ptr; }
+  char* at() const { return at_; }
+
+ private:
+  char* at_;
+};
+
+// A bound on the head's bytes besides the strings WriteResponse measures:
+// the fixed names and lines (about 110 bytes), two numbers of at most 20
+// digits and the longest reason phrase (31).
+constexpr size_t kFixedHeadBound = 256;
 
 }  // namespace
 
@@ -26,9 +47,10 @@ Result<ResponsePolicy> ResponsePolicy::Make(std::string_view referrer_policy, Du
   if (!referrer_policy.empty()) {
     p.referrer_line_.append("Referrer-Policy: ").append(referrer_policy).append("\r\n");
   }
-  p.hsts_line_.append("Strict-Transport-Security: max-age=");
-  AppendNumber(&p.hsts_line_, static_cast<uint64_t>(hsts_max_age / kSecond));
-  p.hsts_line_.append("\r\n");
+  char digits[24];
+  p.hsts_line_.append("Strict-Transport-Security: max-age=")
+      .append(Digits(static_cast<uint64_t>(hsts_max_age / kSecond), digits))
+      .append("\r\n");
   if (!html_csp.empty()) p.csp_line_.append("Content-Security-Policy: ").append(html_csp).append("\r\n");
   return p;
 }
@@ -54,34 +76,45 @@ std::string_view DateCache::Line(MonoTime now) {
 
 size_t WriteResponse(const Response& response, const ResponseFrame& frame, const ResponsePolicy& policy,
                      std::string_view date_line, std::string* out) {
-  size_t start = out->size();
+  // One resize to a bound on the head's size, then plain copies, then a
+  // trim: a capacity check per piece would cost more than the copies.
   int status = response.status();
-  out->append("HTTP/1.1 ");
-  AppendNumber(out, static_cast<uint64_t>(status));
-  out->push_back(' ');
-  out->append(ReasonPhrase(status));
-  out->append("\r\n");
-  out->append(date_line);
   bool no_body = StatusHasNoBody(status);
+  bool csp = !response.has_csp() && response.content_type().starts_with("text/html");
+  size_t bound = kFixedHeadBound + date_line.size() + response.content_type().size() +
+                 policy.referrer_line().size() + policy.hsts_line().size() + policy.csp_line().size() +
+                 response.header_lines().size();
+  size_t start = out->size();
+  out->resize(start + bound);
+  HeadWriter w(out->data() + start);
+  w.Put("HTTP/1.1 ");
+  w.PutNumber(static_cast<uint64_t>(status));
+  w.Put(" ");
+  w.Put(ReasonPhrase(status));
+  w.Put("\r\n");
+  w.Put(date_line);
   if (!response.content_type().empty() && !no_body) {
-    out->append("Content-Type: ").append(response.content_type()).append("\r\n");
+    w.Put("Content-Type: ");
+    w.Put(response.content_type());
+    w.Put("\r\n");
   }
   if (!no_body) {
-    out->append("Content-Length: ");
-    AppendNumber(out, response.body().size());
-    out->append("\r\n");
+    w.Put("Content-Length: ");
+    w.PutNumber(response.body().size());
+    w.Put("\r\n");
   }
   if (!frame.keep_alive) {
-    out->append("Connection: close\r\n");
+    w.Put("Connection: close\r\n");
   } else if (frame.version_minor == 0) {
-    out->append("Connection: keep-alive\r\n");
+    w.Put("Connection: keep-alive\r\n");
   }
-  out->append("X-Content-Type-Options: nosniff\r\n");
-  if (!response.has_referrer_policy()) out->append(policy.referrer_line());
-  if (frame.tls) out->append(policy.hsts_line());
-  if (!response.has_csp() && response.content_type().starts_with("text/html")) out->append(policy.csp_line());
-  out->append(response.header_lines());
-  out->append("\r\n");
+  w.Put("X-Content-Type-Options: nosniff\r\n");
+  if (!response.has_referrer_policy()) w.Put(policy.referrer_line());
+  if (frame.tls) w.Put(policy.hsts_line());
+  if (csp) w.Put(policy.csp_line());
+  w.Put(response.header_lines());
+  w.Put("\r\n");
+  out->resize(static_cast<size_t>(w.at() - out->data()));
   if (!frame.head && !no_body) out->append(response.body());
   return out->size() - start;
 }

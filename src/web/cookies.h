@@ -38,6 +38,10 @@ std::string SetCookieValue(std::string_view name, std::string_view value,
 // always HttpOnly.
 std::string CredentialCookie(std::string_view base, bool tls, std::string_view value,
                              int64_t max_age);
+// The same, appended to *out: a caller that reuses *out allocates nothing
+// once it has grown (the gateway sets one per redemption).
+void AppendCredentialCookie(std::string_view base, bool tls, std::string_view value, int64_t max_age,
+                            std::string* out);
 // The same cookie emptied and expired (logout).
 std::string ExpiredCookie(std::string_view base, bool tls);
 
