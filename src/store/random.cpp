@@ -14,6 +14,9 @@ namespace {
 // the platform source.
 constexpr size_t kExtraSourceThreshold = 32;
 
+// Requests between reseeds: 10,000 32-byte requests' worth of 1 KiB ones.
+constexpr int kReseedInterval = MBEDTLS_CTR_DRBG_RESEED_INTERVAL * 32 / MBEDTLS_CTR_DRBG_MAX_REQUEST;
+
 std::string MbedError(int ret) {
   char text[128];
   mbedtls_strerror(ret, text, sizeof(text));
@@ -30,6 +33,7 @@ Random::Random() {
 }
 
 Random::~Random() {
+  mbedtls_platform_zeroize(pool_.data(), pool_.size());
   mbedtls_ctr_drbg_free(&drbg_);
   mbedtls_entropy_free(&entropy_);
 }
@@ -53,11 +57,31 @@ Status Random::Open(std::string_view personalization, std::unique_ptr<Random>* o
     return Status::Error(Code::kInternal, "random: seeding CTR_DRBG from the OS entropy source failed: " +
                                               MbedError(ret));
   }
+  mbedtls_ctr_drbg_set_reseed_interval(&random->drbg_, kReseedInterval);
   *out = std::move(random);
   return Status::Ok();
 }
 
 Code Random::RandomBytes(std::span<uint8_t> out) {
+  if (out.size() > kPooledRequest) return Draw(out);
+  if (kPoolSize - pool_next_ < out.size() && Refill() != Code::kOk) return Code::kInternal;
+  std::copy_n(pool_.data() + pool_next_, out.size(), out.data());
+  mbedtls_platform_zeroize(pool_.data() + pool_next_, out.size());
+  pool_next_ += out.size();
+  return Code::kOk;
+}
+
+// Drops what is left of the pool (it is wiped, never issued) and fills it
+// with one DRBG request; on failure the pool stays empty.
+Code Random::Refill() {
+  mbedtls_platform_zeroize(pool_.data(), pool_.size());
+  pool_next_ = kPoolSize;
+  if (Draw(pool_) != Code::kOk) return Code::kInternal;
+  pool_next_ = 0;
+  return Code::kOk;
+}
+
+Code Random::Draw(std::span<uint8_t> out) {
   while (!out.empty()) {
     size_t n = std::min<size_t>(out.size(), MBEDTLS_CTR_DRBG_MAX_REQUEST);
     if (mbedtls_ctr_drbg_random(&drbg_, out.data(), n) != 0) return Code::kInternal;

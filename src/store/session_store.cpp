@@ -4,6 +4,7 @@
 #include <mbedtls/sha256.h>
 
 #include <algorithm>
+#include <cstring>
 #include <string>
 
 extern "C" {
@@ -18,9 +19,8 @@ namespace {
 constexpr Duration kMaxSessionLifetime = 24 * 24 * 3600 * kSecond;
 constexpr Duration kMaxAliasTtl = 600 * kSecond;
 constexpr uint32_t kMaxPendingAliases = 255;
-// A fresh selector colliding with a live one has probability ~n/2^64; a few
-// draws in a row mean the DRBG is broken, not unlucky.
-constexpr int kTokenDraws = 4;
+// A token's random bytes: its secret, and the nonce sealed in its selector.
+constexpr size_t kNonceBytes = 8;
 
 // Deadlines are ticks modulo 2^32, compared within a 2^31 window.
 bool TickBefore(uint64_t now_tick, uint32_t deadline) {
@@ -29,11 +29,23 @@ bool TickBefore(uint64_t now_tick, uint32_t deadline) {
 uint32_t EarlierTick(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) < 0 ? a : b; }
 uint32_t LaterTick(uint32_t a, uint32_t b) { return static_cast<int32_t>(a - b) > 0 ? a : b; }
 
+// Constant time, like mbedtls_ct_memcmp (which still guards the verifier
+// check below): two XORs and an OR over the whole digest, with no branch
+// before the final answer. Written out because ct_memcmp's byte loop costs
+// ~150 instructions, more than the rest of a lookup's checks together.
 bool SameDigest(const SecretDigest& a, const SecretDigest& b) {
-  return mbedtls_ct_memcmp(a.data(), b.data(), a.size()) == 0;
+  uint64_t x[2];
+  uint64_t y[2];
+  std::memcpy(x, a.data(), sizeof(x));
+  std::memcpy(y, b.data(), sizeof(y));
+  return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
 }
 
 void Wipe(Token& token) { mbedtls_platform_zeroize(token.bytes.data(), token.bytes.size()); }
+
+std::span<uint8_t, kSelectorBytes> SelectorOf(Token& token) {
+  return std::span<uint8_t, kTokenBytes>(token.bytes).first<kSelectorBytes>();
+}
 
 }  // namespace
 
@@ -115,12 +127,38 @@ MonoTime SessionStore::TickTime(uint32_t tick, uint64_t now_tick) const {
   return epoch_ + (static_cast<int64_t>(now_tick) + ahead) * kStoreTick;
 }
 
-uint32_t SessionStore::FindSession(uint64_t hash) const {
-  return session_table_.Find(hash, [this](uint32_t i) { return sessions_[i].selector_hash; });
+// The selector names the record; the record must be live, hold the nonce the
+// selector carries (a freed and reused record has a new one) and the digest
+// of the token's secret. The record's address depends only on the token, so
+// the processor fetches it while the rest of the lookup is computed.
+uint32_t SessionStore::FindSession(const Token& token) const {
+  SelectorFields fields;
+  SecretDigest digest;
+  if (!keys_.Open(SelectorDomain::kSession, token, &fields, &digest) ||
+      fields.index >= sessions_.high_water()) {
+    return kNoRecord;
+  }
+  const SessionRecord& record = sessions_[fields.index];
+  if (record.kind == RecordKind::kFree || record.nonce != fields.nonce ||
+      !SameDigest(digest, record.digest)) {
+    return kNoRecord;
+  }
+  return fields.index;
 }
 
-uint32_t SessionStore::FindAlias(uint64_t hash) const {
-  return alias_table_.Find(hash, [this](uint32_t i) { return aliases_[i].selector_hash; });
+uint32_t SessionStore::FindAlias(const Token& token) const {
+  SelectorFields fields;
+  SecretDigest digest;
+  if (!keys_.Open(SelectorDomain::kAlias, token, &fields, &digest) ||
+      fields.index >= aliases_.high_water()) {
+    return kNoRecord;
+  }
+  const AliasRecord& alias = aliases_[fields.index];
+  if (alias.state == AliasState::kFree || alias.nonce != fields.nonce ||
+      !SameDigest(digest, alias.digest)) {
+    return kNoRecord;
+  }
+  return fields.index;
 }
 
 bool SessionStore::IsLive(SessionHandle handle) const {
@@ -161,37 +199,32 @@ SessionView SessionStore::ViewOf(uint32_t index, uint64_t now_tick) const {
   return view;
 }
 
-Result<Token> SessionStore::FreshToken(bool session_table, uint64_t* hash) {
-  for (int draw = 0; draw < kTokenDraws; ++draw) {
-    Result<Token> token = random_.NewToken();
-    if (!token.ok()) return token;
-    *hash = keys_.SelectorHash(token->selector());
-    const uint32_t found = session_table ? FindSession(*hash) : FindAlias(*hash);
-    if (found == KeyedTable::kNone) return token;
-    Wipe(*token);
-  }
-  return Failure{Code::kInternal, "DRBG repeats selectors", 0};
+// Selectors of live records never collide: each names its own record.
+Code SessionStore::NewToken(SelectorDomain domain, uint32_t index, Token* token,
+                            uint64_t* nonce, SecretDigest* digest) {
+  const std::span<uint8_t> random_part =
+      std::span<uint8_t>(token->bytes).subspan(kSelectorBytes - kNonceBytes);
+  if (random_.RandomBytes(random_part) != Code::kOk) return Code::kInternal;
+  std::memcpy(nonce, random_part.data(), kNonceBytes);
+  keys_.SealSelector(domain, SelectorFields{index, *nonce}, SelectorOf(*token));
+  *digest = keys_.Digest(token->secret());
+  return Code::kOk;
 }
 
 Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
                                                MonoTime now) {
-  if (!session_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
-  uint64_t hash = 0;
-  Result<Token> token = FreshToken(true, &hash);
-  if (!token.ok()) return token.failure();
-
   uint32_t absolute = DeadlineTick(now + limits_.session_lifetime);
   if (kind == RecordKind::kGateway) {
     absolute = EarlierTick(absolute, sessions_[parent].absolute_deadline);
   }
   const uint32_t index = sessions_.Allocate();
-  if (index == kNoRecord) {
-    Wipe(*token);
-    return Failure{Code::kInternal, "out of memory", 0};
-  }
+  if (index == kNoRecord) return Failure{Code::kInternal, "out of memory", 0};
   SessionRecord& record = sessions_[index];
-  record.selector_hash = hash;
-  record.digest = keys_.Digest(token->secret());
+  Token token;
+  if (NewToken(SelectorDomain::kSession, index, &token, &record.nonce, &record.digest) != Code::kOk) {
+    sessions_.Free(index);  // still marked free: nothing else was written
+    return Failure{Code::kInternal, "DRBG failure", 0};
+  }
   record.absolute_deadline = absolute;
   record.idle_deadline = EarlierTick(DeadlineTick(now + limits_.session_idle), absolute);
   record.user = user;
@@ -208,11 +241,10 @@ Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, u
     page.family.page.first_child = index;
     ++gateway_sessions_;
   }
-  session_table_.Insert(hash, index);
   session_wheel_.Schedule(index);
 
-  NewSession created{EncodeToken(*token), ViewOf(index, NowTick(now))};
-  Wipe(*token);
+  NewSession created{EncodeToken(token), ViewOf(index, NowTick(now))};
+  Wipe(token);
   return created;
 }
 
@@ -227,12 +259,9 @@ Result<SessionView> SessionStore::LookupSession(std::string_view token_text, Ses
                                                 MonoTime now) {
   Result<Token> token = ParseToken(token_text);
   if (!token.ok()) return token.failure();
-  const uint32_t index = FindSession(keys_.SelectorHash(token->selector()));
-  if (index == KeyedTable::kNone) return Failure{Code::kNotFound, "unknown session", 0};
+  const uint32_t index = FindSession(*token);
+  if (index == kNoRecord) return Failure{Code::kNotFound, "unknown session", 0};
   SessionRecord& record = sessions_[index];
-  if (!SameDigest(keys_.Digest(token->secret()), record.digest)) {
-    return Failure{Code::kNotFound, "unknown session", 0};
-  }
   const RecordKind want = expected == SessionKind::kPage ? RecordKind::kPage : RecordKind::kGateway;
   if (record.kind != want) return Failure{Code::kNotFound, "other kind of session", 0};
   const uint64_t now_tick = NowTick(now);
@@ -291,7 +320,6 @@ uint32_t SessionStore::EndRecord(uint32_t index) {
 void SessionStore::FreeSession(uint32_t index) {
   SessionRecord& record = sessions_[index];
   session_wheel_.Cancel(index);
-  session_table_.Erase(record.selector_hash, index);
   if (record.kind == RecordKind::kPage) {
     --page_sessions_;
   } else {
@@ -314,19 +342,14 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   if (owner.family.page.pending_aliases >= limits_.max_pending_aliases) {
     return Failure{Code::kBusy, "max_pending_aliases reached", 0};
   }
-  if (!alias_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
-  uint64_t hash = 0;
-  Result<Token> token = FreshToken(false, &hash);
-  if (!token.ok()) return token.failure();
-
   const uint32_t index = aliases_.Allocate();
-  if (index == kNoRecord) {
-    Wipe(*token);
-    return Failure{Code::kInternal, "out of memory", 0};
-  }
+  if (index == kNoRecord) return Failure{Code::kInternal, "out of memory", 0};
   AliasRecord& alias = aliases_[index];
-  alias.selector_hash = hash;
-  alias.digest = keys_.Digest(token->secret());
+  Token token;
+  if (NewToken(SelectorDomain::kAlias, index, &token, &alias.nonce, &alias.digest) != Code::kOk) {
+    aliases_.Free(index);  // still marked free: nothing else was written
+    return Failure{Code::kInternal, "DRBG failure", 0};
+  }
   alias.has_challenge = challenge != nullptr;
   alias.challenge = {};
   if (challenge != nullptr) std::copy_n(challenge->begin(), alias.challenge.size(), alias.challenge.begin());
@@ -338,12 +361,11 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   ++owner.family.page.pending_aliases;
   alias.wheel = WheelLinks{};
   alias.state = AliasState::kPending;
-  alias_table_.Insert(hash, index);
   alias_wheel_.Schedule(index);
   ++pending_aliases_;
 
-  NewAlias minted{EncodeToken(*token), TickTime(alias.deadline, now_tick)};
-  Wipe(*token);
+  NewAlias minted{EncodeToken(token), TickTime(alias.deadline, now_tick)};
+  Wipe(token);
   return minted;
 }
 
@@ -366,7 +388,6 @@ void SessionStore::UnlinkPendingAlias(uint32_t index) {
 void SessionStore::FreeAlias(uint32_t index) {
   AliasRecord& alias = aliases_[index];
   alias_wheel_.Cancel(index);
-  alias_table_.Erase(alias.selector_hash, index);
   if (alias.state == AliasState::kPending) {
     --pending_aliases_;
   } else {
@@ -397,10 +418,9 @@ Redemption SessionStore::RedeemAlias(std::string_view alias_text, MonoTime now,
   };
   Result<Token> token = ParseToken(alias_text);
   if (!token.ok()) return deny(Denial::kMalformed);
-  const uint32_t index = FindAlias(keys_.SelectorHash(token->selector()));
-  if (index == KeyedTable::kNone) return deny(Denial::kUnknown);
+  const uint32_t index = FindAlias(*token);
+  if (index == kNoRecord) return deny(Denial::kUnknown);
   AliasRecord& alias = aliases_[index];
-  if (!SameDigest(keys_.Digest(token->secret()), alias.digest)) return deny(Denial::kUnknown);
   const uint64_t now_tick = NowTick(now);
   if (!TickBefore(now_tick, alias.deadline)) return deny(Denial::kExpired);
 
@@ -492,12 +512,9 @@ std::string_view SessionStore::UserName(UserId user) const { return users_.Name(
 TokenTag SessionStore::Tag(std::string_view token_text) const { return keys_.Tag(token_text); }
 
 bool SessionStore::Validate() const {
-  const auto session_hash = [this](uint32_t i) { return sessions_[i].selector_hash; };
-  const auto alias_hash = [this](uint32_t i) { return aliases_[i].selector_hash; };
   if (!users_.Validate() ||
       !sessions_.Validate([this](uint32_t i) { return sessions_[i].kind == RecordKind::kFree; }) ||
       !aliases_.Validate([this](uint32_t i) { return aliases_[i].state == AliasState::kFree; }) ||
-      !session_table_.Validate(session_hash) || !alias_table_.Validate(alias_hash) ||
       !session_wheel_.Validate() || !alias_wheel_.Validate()) {
     return false;
   }
@@ -520,14 +537,13 @@ bool SessionStore::Validate() const {
     if (!ValidateAlias(i)) return false;
   }
   return pages == page_sessions_ && gateways == gateway_sessions_ && pending == pending_aliases_ &&
-         spent == alias_tombstones_ && session_table_.size() == SessionCount() &&
-         alias_table_.size() == AliasCount() && session_wheel_.size() == SessionCount() &&
+         spent == alias_tombstones_ && session_wheel_.size() == SessionCount() &&
          alias_wheel_.size() == AliasCount();
 }
 
 bool SessionStore::ValidateSession(uint32_t index) const {
   const SessionRecord& record = sessions_[index];
-  if (FindSession(record.selector_hash) != index || !session_wheel_.IsScheduled(index)) return false;
+  if (!session_wheel_.IsScheduled(index)) return false;
   if (static_cast<int32_t>(record.idle_deadline - record.absolute_deadline) > 0) return false;
   if (record.user >= users_.size()) return false;
   const uint32_t high = sessions_.high_water();
@@ -581,7 +597,7 @@ bool SessionStore::ValidateSession(uint32_t index) const {
 
 bool SessionStore::ValidateAlias(uint32_t index) const {
   const AliasRecord& alias = aliases_[index];
-  if (FindAlias(alias.selector_hash) != index || !alias_wheel_.IsScheduled(index)) return false;
+  if (!alias_wheel_.IsScheduled(index)) return false;
   if (alias.state == AliasState::kSpent) return true;
   const AliasRecord::Pending& links = alias.link.pending;
   if (links.page >= sessions_.high_water() || sessions_[links.page].kind != RecordKind::kPage) {

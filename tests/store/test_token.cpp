@@ -2,6 +2,7 @@
 
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "store/random.h"
 #include "store/token.h"
@@ -44,6 +45,31 @@ TEST_CASE("malformed token texts are rejected by the parser") {
   CHECK(ParseToken(non_canonical).code() == Code::kMalformed);
   non_canonical[42] = 'E';  // 4 = 0b000100: the lowest used bit, canonical
   CHECK(ParseToken(non_canonical).ok());
+}
+
+TEST_CASE("every byte value at every position parses exactly when it is base64url") {
+  // Each position of the text, each of the 256 byte values: the parser must
+  // agree with the alphabet (and, in the last position, with the two unused
+  // bits), and a text it accepts must be the encoding of what it returns, so
+  // every bit lands in the right place.
+  constexpr std::string_view kAlphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  Token base;
+  for (size_t i = 0; i < base.bytes.size(); ++i) base.bytes[i] = static_cast<uint8_t>(i * 91 + 7);
+  const std::string good(EncodeToken(base).view());
+  for (size_t pos = 0; pos < kTokenTextLength; ++pos) {
+    for (int value = 0; value < 256; ++value) {
+      std::string text = good;
+      text[pos] = static_cast<char>(value);
+      const size_t digit = kAlphabet.find(text[pos]);
+      const bool accepted =
+          digit != std::string_view::npos && (pos != kTokenTextLength - 1 || digit % 4 == 0);
+      Result<Token> parsed = ParseToken(text);
+      CHECK_MESSAGE(parsed.ok() == accepted, "pos ", pos, " byte ", value);
+      if (parsed.ok()) CHECK(EncodeToken(*parsed).view() == text);
+      if (!parsed.ok()) CHECK(parsed.code() == Code::kMalformed);
+    }
+  }
 }
 
 TEST_CASE("base64url encodes every length like RFC 4648 without padding") {
@@ -95,6 +121,19 @@ int CountingSource(void* data, unsigned char* out, size_t length, size_t* produc
   return 0;
 }
 
+// Counts its polls and fails once told to.
+struct SwitchableSource {
+  int polls = 0;
+  bool failing = false;
+};
+
+int Switchable(void* data, unsigned char* out, size_t length, size_t* produced) {
+  auto* source = static_cast<SwitchableSource*>(data);
+  ++source->polls;
+  if (source->failing) return FailingSource(data, out, length, produced);
+  return CountingSource(&source->polls, out, length, produced);
+}
+
 }  // namespace
 
 TEST_CASE("a DRBG whose entropy source fails does not start") {
@@ -115,4 +154,25 @@ TEST_CASE("an extra entropy source is polled when the DRBG seeds") {
   CHECK(polls > 0);
   uint8_t bytes[3000];
   CHECK(random->RandomBytes(bytes) == Code::kOk);  // more than one DRBG request
+}
+
+TEST_CASE("small requests still reseed the DRBG, and a failed reseed fails the request") {
+  SwitchableSource source;
+  std::unique_ptr<Random> random;
+  const EntropySource switchable{Switchable, &source};
+  REQUIRE(Random::Open("amfgate test", &random, &switchable).ok());
+  const int seeded = source.polls;
+  // 10,000 tokens' worth of 32-byte requests, served from the pool, must
+  // reach the DRBG's reseed interval (about 320 KB of output) at least once.
+  uint8_t token[32];
+  for (int i = 0; i < 11000; ++i) REQUIRE(random->RandomBytes(token) == Code::kOk);
+  CHECK(source.polls > seeded);
+
+  source.failing = true;
+  int served = 0;
+  while (served < 20000 && random->RandomBytes(token) == Code::kOk) ++served;
+  CHECK(served < 11000);  // within one reseed interval
+  CHECK(random->RandomBytes(token) == Code::kInternal);  // and it stays failed
+  uint8_t big[3000];
+  CHECK(random->RandomBytes(big) == Code::kInternal);
 }
