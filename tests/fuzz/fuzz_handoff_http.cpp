@@ -7,13 +7,13 @@
 // the handlers with well-formed requests; this target joins the two, so that
 // pipelined, chunked, truncated and oversized requests reach the pages and
 // the gateway with their real bodies, and the handlers' responses go through
-// the real writer. Byte 0 picks how the rest is split into reads (1..64
-// bytes, or all at once), byte 1 how many responses the fake transport still
-// holds (so reading pauses and resumes), byte 2 whether the connection is TLS.
+// the real writer. Bytes 0 and 1 choose how the rest arrives and how much
+// the transport holds back (session_driver.h, shared with fuzz_http), byte 2
+// whether the connection is TLS.
 //
-// Checked: the session validates after every step, every response starts
-// with a status line and none is a 500, nothing is written once the session
-// is done, the store validates, and every log line is printable ASCII.
+// Checked, besides the session's invariants that session_driver.h checks:
+// no response is a 500, the store validates after every read, and every log
+// line is printable ASCII.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,6 +22,7 @@
 #include "fuzz_check.h"
 #include "handoff_rig.h"
 #include "net/http_session.h"
+#include "session_driver.h"
 
 using namespace amfgate;
 using namespace amfgate::fuzz;
@@ -66,51 +67,18 @@ struct World {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static World state;  // destroyed at exit, which removes the rig's scratch directory
   World* world = &state;
-  if (size < 3) return 0;
-  size_t step = data[0] % 65;
-  uint32_t claimed_unsent = data[1] % 6;
-  const ConnectionInfo* info = &world->info[data[2] & 1];
-  data += 3;
-  size -= 3;
+  constexpr size_t kHead = Transport::kTransportBytes + 1;
+  if (size < kHead) return 0;
+  const ConnectionInfo* info = &world->info[data[Transport::kTransportBytes] & 1];
   // Each connection starts a minute after the last one ended, so sessions,
   // aliases and rate limits from earlier inputs have expired or refilled.
   world->clock.Advance(60 * kSecond);
   world->rig.handoff().Tick(world->clock.now());
   HttpSession session(&world->shared, &world->rig.router(), info);
-  std::string out;
-  size_t at = 0;
-  int idle_rounds = 0;
-  while (at < size && idle_rounds < 4) {
-    MonoTime now = world->clock.now();
-    std::span<char> space = session.ReadSpace();
-    size_t before = out.size();
-    if (space.empty()) {
-      if (session.done()) break;
-      session.Process(now, {0, 0}, &out);
-      ++idle_rounds;
-      continue;
-    }
-    idle_rounds = 0;
-    size_t n = std::min(space.size(), size - at);
-    if (step != 0) n = std::min(n, step);
-    std::copy(data + at, data + at + n, space.begin());
-    at += n;
-    session.Received(n, now);
-    session.Process(now, {claimed_unsent * 100ULL, claimed_unsent}, &out);
-    FUZZ_CHECK(session.Validate());
-    if (out.size() > before) {
-      FUZZ_CHECK(out.compare(before, 9, "HTTP/1.1 ") == 0);
-      FUZZ_CHECK(out.compare(before, 12, "HTTP/1.1 500") != 0);
-    }
-    FUZZ_CHECK(world->rig.handoff().store().Validate());
-    world->clock.Advance(kMillisecond);
-  }
-  for (int i = 0; i < 64 && session.paused(); ++i)
-    session.Process(world->clock.now(), {0, 0}, &out);
-  bool done = session.done();
-  size_t final_size = out.size();
-  session.Process(world->clock.now(), {0, 0}, &out);
-  if (done) FUZZ_CHECK(out.size() == final_size);
-  FUZZ_CHECK(session.Validate());
+  DriveSession(session, {data + kHead, size - kHead}, Transport::From(data), world->clock,
+               [world](const std::string& out, size_t before) {
+                 if (out.size() > before) FUZZ_CHECK(out.compare(before, 12, "HTTP/1.1 500") != 0);
+                 FUZZ_CHECK(world->rig.handoff().store().Validate());
+               });
   return 0;
 }
