@@ -144,7 +144,8 @@ struct Credentials {
   std::string_view password;
 };
 // The login command's body: base64 of "user:password" (split at the first
-// ':'). Decoded into the arena. kMalformed if not valid base64 or no ':'.
+// ':'). Decoded into the arena with the users file's strict decoder
+// (core/base64.h). kMalformed if not strict base64 or no ':'.
 Result<Credentials> DecodeLoginCredentials(const CommandMessage& m, Arena& arena);
 
 // "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (upper-case hex, as Flex writes

@@ -72,31 +72,10 @@ std::string Base64Encode(std::string_view bytes) { return Encode64(bytes, kBase6
 std::string Base64UrlEncode(std::string_view bytes) { return Encode64(bytes, kBase64Url, false); }
 
 std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  for (size_t i = 0; i < text.size(); i += 4) {
-    bool last = i + 4 == text.size();
-    int v[4];
-    int pads = 0;
-    for (int k = 0; k < 4; ++k) {
-      char c = text[i + k];
-      if (c == '=' && last && k >= 2) {
-        v[k] = 0;
-        ++pads;
-        continue;
-      }
-      if (pads > 0) return std::nullopt;  // data after padding
-      v[k] = Base64Digit(c);
-      if (v[k] < 0) return std::nullopt;
-    }
-    uint32_t w = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>(w >> 16);
-    if (pads < 2) out += static_cast<char>((w >> 8) & 0xFF);
-    if (pads < 1) out += static_cast<char>(w & 0xFF);
-    // Canonical form only: the bits dropped by padding must be zero.
-    if ((pads == 1 && (w & 0xFF)) || (pads == 2 && (w & 0xFFFF))) return std::nullopt;
-  }
+  std::string out(Base64DecodedCapacity(text.size()), '\0');
+  std::optional<size_t> n = DecodeBase64Strict(text, out.data());
+  if (!n) return std::nullopt;
+  out.resize(*n);
   return out;
 }
 

@@ -16,7 +16,8 @@
 namespace amfgate {
 
 std::string Base64Encode(std::string_view bytes);
-// Standard alphabet with padding; nullopt on any other character or length.
+// Standard alphabet with padding, strictly (core/base64.h): nullopt on any
+// other character or length, and on non-zero bits under the padding.
 std::optional<std::string> Base64Decode(std::string_view text);
 
 std::string Base64UrlEncode(std::string_view bytes);  // no padding

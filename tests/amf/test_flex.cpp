@@ -212,6 +212,26 @@ TEST_CASE("login credentials must be base64 of user:password") {
   CHECK(ok->user == "u");
 }
 
+TEST_CASE("login credentials are decoded as strictly as the users file's base64") {
+  // The bits under the padding must be zero: "...yZB==" and "...dzF=" spell
+  // "user:password" and "user:pw1" to a lenient decoder, with other bits set.
+  Arena arena;
+  CommandMessage c;
+  for (const char* text : {"dXNlcjpwYXNzd29yZA==", "dXNlcjpwdzE="}) {
+    c.common.body = Value::String(text);
+    CAPTURE(text);
+    auto ok = DecodeLoginCredentials(c, arena);
+    REQUIRE(ok.ok());
+    CHECK(ok->user == "user");
+  }
+  for (const char* bad : {"dXNlcjpwYXNzd29yZB==", "dXNlcjpwYXNzd29yZP==", "dXNlcjpwdzF=",
+                          "dXNlcjpwdzH=", "dXNlcjpwYXNzd29yZA=A"}) {
+    c.common.body = Value::String(bad);
+    CAPTURE(bad);
+    CHECK(DecodeLoginCredentials(c, arena).code() == Code::kMalformed);
+  }
+}
+
 TEST_CASE("FormatUuid writes upper-case 8-4-4-4-12") {
   Arena arena;
   CHECK(FormatUuid(arena, std::span<const uint8_t, 16>(kUuidBytes)) == kUuid);

@@ -18,6 +18,8 @@ TEST_CASE("base64 round-trips every length and rejects non-canonical text") {
   CHECK_FALSE(Base64Decode("dX=lcjpw").has_value());
   CHECK_FALSE(Base64Decode("dXNl cjpw").has_value());
   CHECK_FALSE(Base64Decode("QR==").has_value());  // non-zero padding bits
+  CHECK_FALSE(Base64Decode("QUF=").has_value());
+  CHECK(Base64Decode("QUE=").value() == "AA");
   CHECK(Base64Decode("QQ==").value() == "A");
 }
 
