@@ -3,8 +3,10 @@
 //
 // Link build/libamfgate.a (with mbedTLS, libuv, xxhash and pthread, as the
 // Makefile's rule for examples/embed does) and compile with -Iinclude -Isrc:
-// the value types and the service API below are the library's own headers,
-// included from here rather than copied.
+// the value types (src/amf), Status (src/core) and the service API
+// (src/gateway/service.h) are the library's own headers, included from here
+// rather than copied. The two functions below are all the rest an embedder
+// needs; the configuration and the catalog stay behind them.
 //
 //   #include <amfgate/amfgate.h>
 //
@@ -30,19 +32,21 @@
 // refused when the server starts.
 #pragma once
 
+#include <string>
+
 #include "amf/arena.h"
 #include "amf/packet.h"
 #include "amf/value.h"
-#include "app/command_line.h"
 #include "core/status.h"
-#include "gateway/catalog.h"
 #include "gateway/service.h"
 
 namespace amfgate {
 
 // Adds a service to every gateway this process starts. Start-up only.
-inline Status AddService(std::string name, ServiceHandler handler, Access access) {
-  return ServiceCatalog::Process().Add(std::move(name), std::move(handler), access);
-}
+Status AddService(std::string name, ServiceHandler handler, Access access);
+
+// amfgate's whole command line (README, "Running"), as the amfgate binary
+// runs it; returns the process's exit status.
+int RunMain(int argc, char** argv);
 
 }  // namespace amfgate
