@@ -12,7 +12,7 @@ namespace {
 constexpr int kRounds = 10;  // AES-128
 
 #if defined(__x86_64__)
-#define AMFGATE_AESNI __attribute__((target("aes,sse2")))
+#define AMFGATE_AESNI [[gnu::target("aes"), gnu::always_inline]] inline
 
 // One step of the AES-128 key schedule (FIPS-197 section 5.2): the previous
 // round key's words XORed together cumulatively, plus SubWord(RotWord(w3))
@@ -26,7 +26,7 @@ AMFGATE_AESNI __m128i NextRoundKey(__m128i key) {
   return _mm_xor_si128(key, assist);
 }
 
-AMFGATE_AESNI void ExpandKey(const uint8_t* key, uint8_t* round_keys) {
+[[gnu::target("aes")]] void ExpandKey(const uint8_t* key, uint8_t* round_keys) {
   __m128i k[kRounds + 1];
   k[0] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(key));
   k[1] = NextRoundKey<0x01>(k[0]);
@@ -43,7 +43,7 @@ AMFGATE_AESNI void ExpandKey(const uint8_t* key, uint8_t* round_keys) {
   mbedtls_platform_zeroize(k, sizeof(k));
 }
 
-AMFGATE_AESNI void EncryptBlock(const uint8_t* round_keys, const uint8_t* in, uint8_t* out) {
+[[gnu::target("aes")]] void EncryptBlock(const uint8_t* round_keys, const uint8_t* in, uint8_t* out) {
   const __m128i* k = reinterpret_cast<const __m128i*>(round_keys);
   __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), k[0]);
   for (int r = 1; r < kRounds; ++r) b = _mm_aesenc_si128(b, k[r]);
@@ -103,7 +103,7 @@ void Aes128::Encrypt(const uint8_t* in, uint8_t* out) const {
   mbedtls_aes_crypt_ecb(&encrypt_, MBEDTLS_AES_ENCRYPT, in, out);
 }
 
-void Aes128::EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a, const Aes128& b,
+AMFGATE_AES_TARGET void Aes128::EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a, const Aes128& b,
                         const uint8_t* in_b, uint8_t* out_b) {
 #if defined(__x86_64__)
   if (a.aesni_ && b.aesni_) {

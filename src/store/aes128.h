@@ -20,6 +20,12 @@
 
 #include <mbedtls/aes.h>
 
+#if defined(__x86_64__)
+#define AMFGATE_AES_TARGET [[gnu::target("aes")]]
+#else
+#define AMFGATE_AES_TARGET
+#endif
+
 namespace amfgate {
 
 class Aes128 {
@@ -36,8 +42,11 @@ class Aes128 {
   // a.Encrypt(in_a, out_a) and b.Encrypt(in_b, out_b), with the two blocks'
   // rounds interleaved (AES-NI starts a round every cycle but each takes
   // several: two independent blocks cost little more than one).
-  static void EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a, const Aes128& b,
-                         const uint8_t* in_b, uint8_t* out_b);
+  // Compiled for AES-NI (it checks for it before using it), so that the
+  // rounds are inline here and a lookup makes one call for both blocks.
+  AMFGATE_AES_TARGET static void EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a,
+                                            const Aes128& b, const uint8_t* in_b,
+                                            uint8_t* out_b);
   void Decrypt(const uint8_t* in, uint8_t* out) const;
 
  private:

@@ -60,6 +60,10 @@ TokenText EncodeToken(const Token& token);
 // base64url alphabet, or a last character with non-zero unused bits.
 Result<Token> ParseToken(std::string_view text);
 
+// The same check into *token, as kOk or kMalformed: the store's lookups use
+// it so that no Result<Token> is built and copied on their path.
+[[nodiscard]] Code DecodeToken(std::string_view text, Token* token);
+
 // Base64url without padding. `out` must hold Base64UrlLength(in.size())
 // characters; returns the number written.
 constexpr size_t Base64UrlLength(size_t bytes) { return (bytes * 8 + 5) / 6; }
