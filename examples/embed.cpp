@@ -19,7 +19,8 @@ amfgate::CallResult Status(amfgate::CallContext& ctx, const amfgate::amf::Argume
   ++status_calls;
   amfgate::amf::Member members[] = {
       {"user", ctx.String(ctx.user())},
-      {"status_calls", amfgate::amf::Value::Number(static_cast<double>(status_calls), ctx.format())},
+      {"status_calls",
+       amfgate::amf::Value::Number(static_cast<double>(status_calls), ctx.format())},
   };
   return amfgate::CallResult::Ok(amfgate::amf::MakeObject(ctx.arena(), members, ctx.format()));
 }
@@ -29,7 +30,8 @@ amfgate::CallResult Add(amfgate::CallContext& ctx, const amfgate::amf::Arguments
   if (!a.is_number() || !b.is_number()) {
     return amfgate::CallResult::Fault("Appliance.BadArguments", "add takes two numbers.");
   }
-  return amfgate::CallResult::Ok(amfgate::amf::Value::Number(a.AsNumber() + b.AsNumber(), ctx.format()));
+  return amfgate::CallResult::Ok(
+      amfgate::amf::Value::Number(a.AsNumber() + b.AsNumber(), ctx.format()));
 }
 
 }  // namespace

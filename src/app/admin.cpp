@@ -5,7 +5,8 @@
 namespace amfgate {
 
 void AppendServerMetrics(const ServerStats& stats, MetricsWriter& out) {
-  out.Gauge("amfgate_connections_open", "Client connections open now.", static_cast<double>(stats.connections_open));
+  out.Gauge("amfgate_connections_open", "Client connections open now.",
+            static_cast<double>(stats.connections_open));
   out.Counter("amfgate_connections_total", "Client connections accepted.",
               static_cast<double>(stats.connections_total));
   out.Gauge("amfgate_tls_handshakes_in_progress", "TLS handshakes in progress now.",
@@ -16,8 +17,10 @@ void AppendServerMetrics(const ServerStats& stats, MetricsWriter& out) {
     out.Sample({{"result", "resumed"}}, static_cast<double>(stats.handshakes_resumed));
     out.Sample({{"result", "failed"}}, static_cast<double>(stats.handshakes_failed));
   }
-  out.Counter("amfgate_requests_total", "HTTP requests received.", static_cast<double>(stats.requests_total));
-  if (out.Family("amfgate_responses_total", MetricType::kCounter, "HTTP responses sent, by status code.")) {
+  out.Counter("amfgate_requests_total", "HTTP requests received.",
+              static_cast<double>(stats.requests_total));
+  if (out.Family("amfgate_responses_total", MetricType::kCounter,
+                 "HTTP responses sent, by status code.")) {
     constexpr size_t kCodes = sizeof stats.responses_by_code / sizeof stats.responses_by_code[0];
     for (size_t code = 100; code < kCodes; ++code) {
       if (stats.responses_by_code[code] == 0) continue;

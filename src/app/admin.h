@@ -23,7 +23,7 @@ namespace amfgate {
 void AppendServerMetrics(const ServerStats& stats, MetricsWriter& out);
 
 struct AdminHooks {
-  std::function<bool()> draining;                    // /healthz answers 503 when true
+  std::function<bool()> draining;                      // /healthz answers 503 when true
   std::function<void(MetricsWriter&)> render_metrics;  // fills /metrics
 };
 

@@ -26,7 +26,8 @@ ListenOptions ToListenOptions(const ListenAddress& a) {
 bool SameListeners(const Config& a, const Config& b) {
   if (a.listen.size() != b.listen.size() || a.admin_enabled != b.admin_enabled) return false;
   for (size_t i = 0; i < a.listen.size(); ++i) {
-    if (a.listen[i].HostPort() != b.listen[i].HostPort() || a.listen[i].tls != b.listen[i].tls) return false;
+    if (a.listen[i].HostPort() != b.listen[i].HostPort() || a.listen[i].tls != b.listen[i].tls)
+      return false;
   }
   return !a.admin_enabled || a.admin_listen.HostPort() == b.admin_listen.HostPort();
 }
@@ -78,7 +79,8 @@ ServerOptions ToServerOptions(const Config& c) {
 App::App(Config config, std::vector<ConfigOverride> overrides)
     : config_(std::move(config)), overrides_(std::move(overrides)) {}
 
-Status App::Create(Config config, std::vector<ConfigOverride> overrides, std::unique_ptr<App>* out) {
+Status App::Create(Config config, std::vector<ConfigOverride> overrides,
+                   std::unique_ptr<App>* out) {
   std::unique_ptr<App> app(new App(std::move(config), std::move(overrides)));
   Status s = app->Start();
   if (!s.ok()) return s;
@@ -102,10 +104,12 @@ Status App::Start() {
   s = server_->Start();
   if (!s.ok()) return s;
   if (config_.admin_enabled) {
-    Result<size_t> index = server_->AddListener(ToListenOptions(config_.admin_listen), &admin_router_);
+    Result<size_t> index =
+        server_->AddListener(ToListenOptions(config_.admin_listen), &admin_router_);
     if (!index.ok()) {
-      return Status::Error(index.code(), config_.PlaceOf("admin_listen") + config_.admin_listen.HostPort() +
-                                             ": " + index.failure().reason);
+      return Status::Error(index.code(), config_.PlaceOf("admin_listen") +
+                                             config_.admin_listen.HostPort() + ": " +
+                                             index.failure().reason);
     }
     admin_index_ = index.value();
   }
@@ -163,9 +167,10 @@ int App::Run(FILE* banner) {
   uv_signal_init(&loop_, &sighup_);
   uv_timer_init(&loop_, &tick_);
   uv_check_init(&loop_, &flush_);
-  for (uv_handle_t* h : {reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigint_),
-                         reinterpret_cast<uv_handle_t*>(&sighup_), reinterpret_cast<uv_handle_t*>(&tick_),
-                         reinterpret_cast<uv_handle_t*>(&flush_)}) {
+  for (uv_handle_t* h :
+       {reinterpret_cast<uv_handle_t*>(&sigterm_), reinterpret_cast<uv_handle_t*>(&sigint_),
+        reinterpret_cast<uv_handle_t*>(&sighup_), reinterpret_cast<uv_handle_t*>(&tick_),
+        reinterpret_cast<uv_handle_t*>(&flush_)}) {
     h->data = this;
   }
   handles_open_ = true;
@@ -197,15 +202,19 @@ void App::PrintBanner(FILE* out) const {
   std::string fingerprint = server_->certificate_fingerprint();
   if (!fingerprint.empty()) {
     if (config_.certificate.empty()) {
-      fprintf(out, "amfgate: self-signed certificate generated at start, SHA-256 %s\n", fingerprint.c_str());
-    } else {
-      fprintf(out, "amfgate: certificate %s, SHA-256 %s\n", EscapeForTerminal(config_.certificate).c_str(),
+      fprintf(out, "amfgate: self-signed certificate generated at start, SHA-256 %s\n",
               fingerprint.c_str());
+    } else {
+      fprintf(out, "amfgate: certificate %s, SHA-256 %s\n",
+              EscapeForTerminal(config_.certificate).c_str(), fingerprint.c_str());
     }
   }
-  fprintf(out, "amfgate: open %s/login in a browser\n", EscapeForTerminal(config_.public_origin).c_str());
-  for (const std::string& line : announcements_) fprintf(out, "amfgate: %s\n", EscapeForTerminal(line).c_str());
-  fprintf(out, "amfgate: ready, pid %d (SIGHUP reloads, SIGTERM drains and stops)\n", static_cast<int>(getpid()));
+  fprintf(out, "amfgate: open %s/login in a browser\n",
+          EscapeForTerminal(config_.public_origin).c_str());
+  for (const std::string& line : announcements_)
+    fprintf(out, "amfgate: %s\n", EscapeForTerminal(line).c_str());
+  fprintf(out, "amfgate: ready, pid %d (SIGHUP reloads, SIGTERM drains and stops)\n",
+          static_cast<int>(getpid()));
   fflush(out);
 }
 
@@ -213,9 +222,11 @@ void App::RenderMetrics(MetricsWriter& out) const {
   if (out.Family("amfgate_build_info", MetricType::kGauge, "Always 1; the version is a label.")) {
     out.Sample({{"version", kVersion}}, 1);
   }
-  out.Gauge("amfgate_start_time_seconds", "Start time of the process, seconds since the Unix epoch.",
+  out.Gauge("amfgate_start_time_seconds",
+            "Start time of the process, seconds since the Unix epoch.",
             static_cast<double>(started_at_unix_));
-  if (out.Family("amfgate_reloads_total", MetricType::kCounter, "Configuration reloads (SIGHUP), by result.")) {
+  if (out.Family("amfgate_reloads_total", MetricType::kCounter,
+                 "Configuration reloads (SIGHUP), by result.")) {
     out.Sample({{"result", "ok"}}, static_cast<double>(reloads_ok_));
     out.Sample({{"result", "failed"}}, static_cast<double>(reloads_failed_));
   }
@@ -223,7 +234,9 @@ void App::RenderMetrics(MetricsWriter& out) const {
   for (const auto& component : components_) component->AppendMetrics(out);
 }
 
-void App::SignalTrampoline(uv_signal_t* handle, int signum) { static_cast<App*>(handle->data)->OnSignal(signum); }
+void App::SignalTrampoline(uv_signal_t* handle, int signum) {
+  static_cast<App*>(handle->data)->OnSignal(signum);
+}
 void App::TickTrampoline(uv_timer_t* handle) { static_cast<App*>(handle->data)->OnTick(); }
 void App::CheckTrampoline(uv_check_t*) { DefaultLogger().FlushAccess(); }
 
@@ -272,7 +285,8 @@ void App::Reload() {
   bool all_ok = true;
   Logger& log = DefaultLogger();
   log.set_level(next.log_level);
-  Status logs = next.error_log == config_.error_log ? Status::Ok() : log.OpenErrorLog(next.error_log);
+  Status logs =
+      next.error_log == config_.error_log ? Status::Ok() : log.OpenErrorLog(next.error_log);
   if (logs.ok() && next.access_log != config_.access_log) logs = log.OpenAccessLog(next.access_log);
   if (logs.ok()) logs = log.Reopen();
   if (!logs.ok()) {
@@ -317,8 +331,8 @@ void App::Reload() {
   config_ = std::move(next);
   if (all_ok) {
     ++reloads_ok_;
-    LogNotice("reload: configuration %s applied", config_.source_file.empty() ? "(built-in defaults)"
-                                                                            : config_.source_file.c_str());
+    LogNotice("reload: configuration %s applied",
+              config_.source_file.empty() ? "(built-in defaults)" : config_.source_file.c_str());
   } else {
     ++reloads_failed_;
   }

@@ -51,7 +51,8 @@ TlsOptions ToTlsOptions(const Config& config);
 class App {
  public:
   // `overrides` are kept so that SIGHUP re-applies them to the re-read file.
-  static Status Create(Config config, std::vector<ConfigOverride> overrides, std::unique_ptr<App>* out);
+  static Status Create(Config config, std::vector<ConfigOverride> overrides,
+                       std::unique_ptr<App>* out);
   ~App();
   App(const App&) = delete;
   App& operator=(const App&) = delete;

@@ -47,7 +47,8 @@ int RandomCallback(void* random, unsigned char* out, size_t length) {
 }  // namespace
 
 Status CheckCertificatePair(const std::string& certificate, const std::string& key) {
-  if (psa_crypto_init() != PSA_SUCCESS) return Status::Error(Code::kInternal, "PSA crypto initialisation failed");
+  if (psa_crypto_init() != PSA_SUCCESS)
+    return Status::Error(Code::kInternal, "PSA crypto initialisation failed");
   std::unique_ptr<Random> random;
   Status s = Random::Open("amfgate config check", &random);
   if (!s.ok()) return s;
@@ -59,7 +60,8 @@ Status CheckCertificatePair(const std::string& certificate, const std::string& k
   if (rc != 0) return Status::Error(Code::kInvalidArgument, key + ": " + MbedtlsError(rc));
   rc = mbedtls_pk_check_pair(&cert.crt.pk, &pk.pk, RandomCallback, random.get());
   if (rc != 0) {
-    return Status::Error(Code::kInvalidArgument, key + ": does not match the certificate " + certificate);
+    return Status::Error(Code::kInvalidArgument,
+                         key + ": does not match the certificate " + certificate);
   }
   return Status::Ok();
 }

@@ -113,8 +113,9 @@ int RunMain(int argc, char** argv) {
   if (cl.check_only) {
     s = CheckConfigFiles(config);
     if (!s.ok()) return Fail(s.message());
-    printf("amfgate: configuration %s is valid\n",
-           cl.config_file.empty() ? "(built-in defaults)" : EscapeForTerminal(cl.config_file).c_str());
+    printf("amfgate: configuration %s is valid\n", cl.config_file.empty()
+                                                       ? "(built-in defaults)"
+                                                       : EscapeForTerminal(cl.config_file).c_str());
     return 0;
   }
 

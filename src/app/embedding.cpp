@@ -1,10 +1,9 @@
 // The embedding API's registration (include/amfgate/amfgate.h): kept out of
 // the public header so that it does not expose the process-wide catalog.
 // RunMain, the other half of that API, is app/command_line.cpp's.
-#include "amfgate/amfgate.h"
-
 #include <utility>
 
+#include "amfgate/amfgate.h"
 #include "gateway/catalog.h"
 
 namespace amfgate {

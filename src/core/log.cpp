@@ -43,22 +43,33 @@ void CloseIfFile(int fd) {
 
 const char* LogLevelName(LogLevel level) {
   switch (level) {
-    case LogLevel::kDebug: return "debug";
-    case LogLevel::kInfo: return "info";
-    case LogLevel::kNotice: return "notice";
-    case LogLevel::kWarn: return "warn";
-    case LogLevel::kError: return "error";
+    case LogLevel::kDebug:
+      return "debug";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kNotice:
+      return "notice";
+    case LogLevel::kWarn:
+      return "warn";
+    case LogLevel::kError:
+      return "error";
   }
   return "?";
 }
 
 bool ParseLogLevel(std::string_view text, LogLevel* level) {
-  if (text == "debug") *level = LogLevel::kDebug;
-  else if (text == "info") *level = LogLevel::kInfo;
-  else if (text == "notice") *level = LogLevel::kNotice;
-  else if (text == "warn" || text == "warning") *level = LogLevel::kWarn;
-  else if (text == "error") *level = LogLevel::kError;
-  else return false;
+  if (text == "debug")
+    *level = LogLevel::kDebug;
+  else if (text == "info")
+    *level = LogLevel::kInfo;
+  else if (text == "notice")
+    *level = LogLevel::kNotice;
+  else if (text == "warn" || text == "warning")
+    *level = LogLevel::kWarn;
+  else if (text == "error")
+    *level = LogLevel::kError;
+  else
+    return false;
   return true;
 }
 
@@ -187,7 +198,8 @@ void Logger::WriteV(LogLevel level, const char* format, va_list args) {
   char message[kMaxMessage];
   int n = vsnprintf(message, sizeof message, format, args);
   if (n < 0) return;
-  size_t length = static_cast<size_t>(n) < sizeof message ? static_cast<size_t>(n) : sizeof message - 1;
+  size_t length =
+      static_cast<size_t>(n) < sizeof message ? static_cast<size_t>(n) : sizeof message - 1;
   std::string line;
   line.reserve(length + 48);
   AppendTimestamp(&line);
@@ -251,9 +263,9 @@ Logger& DefaultLogger() {
   return logger;
 }
 
-#define AMFGATE_LOG_AT(level)            \
-  va_list args;                          \
-  va_start(args, format);                \
+#define AMFGATE_LOG_AT(level)                  \
+  va_list args;                                \
+  va_start(args, format);                      \
   DefaultLogger().WriteV(level, format, args); \
   va_end(args)
 

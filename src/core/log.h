@@ -53,21 +53,22 @@ enum class EscapeQuotes : bool { kNo, kYes };
 // function of the program: the logs and every message written to a terminal
 // (start-up errors, `-t`, the banner, the command-line tools) go through it,
 // so no configuration value or argument reaches a terminal raw.
-void AppendEscaped(std::string* out, std::string_view text, EscapeQuotes quotes = EscapeQuotes::kYes);
+void AppendEscaped(std::string* out, std::string_view text,
+                   EscapeQuotes quotes = EscapeQuotes::kYes);
 std::string EscapeForLog(std::string_view text);
 // The same escaping with the double quote kept, for messages on stdout/stderr.
 std::string EscapeForTerminal(std::string_view text);
 
 // What the network layer knows about one finished request.
 struct AccessEntry {
-  std::string_view peer;     // "127.0.0.1:50312" or "[::1]:50312"
+  std::string_view peer;  // "127.0.0.1:50312" or "[::1]:50312"
   bool tls = false;
   std::string_view method;
   std::string_view target;   // the request target; the query string is cut off
   std::string_view version;  // "HTTP/1.1"
   int status = 0;
-  uint64_t bytes_sent = 0;   // response bytes, head and body
-  Duration duration = 0;     // from the first byte of the request to the last of the response
+  uint64_t bytes_sent = 0;  // response bytes, head and body
+  Duration duration = 0;    // from the first byte of the request to the last of the response
 };
 
 class Logger {

@@ -9,18 +9,25 @@ namespace {
 
 void AppendHelpText(std::string* out, std::string_view text) {
   for (char c : text) {
-    if (c == '\\') out->append("\\\\");
-    else if (c == '\n') out->append("\\n");
-    else out->push_back(c);
+    if (c == '\\')
+      out->append("\\\\");
+    else if (c == '\n')
+      out->append("\\n");
+    else
+      out->push_back(c);
   }
 }
 
 void AppendLabelValue(std::string* out, std::string_view text) {
   for (char c : text) {
-    if (c == '\\') out->append("\\\\");
-    else if (c == '"') out->append("\\\"");
-    else if (c == '\n') out->append("\\n");
-    else out->push_back(c);
+    if (c == '\\')
+      out->append("\\\\");
+    else if (c == '"')
+      out->append("\\\"");
+    else if (c == '\n')
+      out->append("\\n");
+    else
+      out->push_back(c);
   }
 }
 
@@ -60,7 +67,9 @@ bool MetricsWriter::Family(std::string_view name, MetricType type, std::string_v
   current_.assign(name);
   text_.append("# HELP ").append(name).push_back(' ');
   AppendHelpText(&text_, help);
-  text_.append("\n# TYPE ").append(name).append(type == MetricType::kCounter ? " counter\n" : " gauge\n");
+  text_.append("\n# TYPE ")
+      .append(name)
+      .append(type == MetricType::kCounter ? " counter\n" : " gauge\n");
   return true;
 }
 

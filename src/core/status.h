@@ -21,8 +21,8 @@ enum class Code : unsigned char {
   kTooLarge,   // a configured limit was hit
   kClosed,     // the peer or the object is gone
   kNotFound,
-  kBusy,       // a cap was reached; retry later
-  kDenied,     // refused by policy (auth, rate limit, origin)
+  kBusy,    // a cap was reached; retry later
+  kDenied,  // refused by policy (auth, rate limit, origin)
   kIoError,
   kInvalidArgument,
   kInternal,

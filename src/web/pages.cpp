@@ -44,7 +44,9 @@ void NoStore(Response& response) { response.SetNoStore(); }
 // send `Origin: null` even on same-origin form POSTs; the pages with forms
 // keep the real origin for their own site so the Origin check can pass, and
 // still send nothing to other sites.
-void FormReferrerPolicy(Response& response) { (void)response.AddHeader("Referrer-Policy", "same-origin"); }
+void FormReferrerPolicy(Response& response) {
+  (void)response.AddHeader("Referrer-Policy", "same-origin");
+}
 
 // The live page session named by `sid` (a PageToken); kNotFound when empty.
 Result<SessionView> PageSession(SessionStore& store, std::string_view sid, MonoTime now) {
@@ -60,11 +62,14 @@ Pages::Pages(PagesOptions options, PagesDeps deps, const CsrfKey& csrf)
 }
 
 Status Pages::Install(Router& router) {
-  Status s = router.Exact(std::string(kLoginPath), [this](const Request& q, Response& r) { HandleLogin(q, r); });
+  Status s = router.Exact(std::string(kLoginPath),
+                          [this](const Request& q, Response& r) { HandleLogin(q, r); });
   if (!s.ok()) return s;
-  s = router.Exact(std::string(kAppPath), [this](const Request& q, Response& r) { HandleApp(q, r); });
+  s = router.Exact(std::string(kAppPath),
+                   [this](const Request& q, Response& r) { HandleApp(q, r); });
   if (!s.ok()) return s;
-  return router.Exact(std::string(kLogoutPath), [this](const Request& q, Response& r) { HandleLogout(q, r); });
+  return router.Exact(std::string(kLogoutPath),
+                      [this](const Request& q, Response& r) { HandleLogout(q, r); });
 }
 
 std::string_view Pages::PageToken(const Request& request) const {
@@ -74,7 +79,8 @@ std::string_view Pages::PageToken(const Request& request) const {
 
 bool Pages::ForeignOrigin(const Request& request) const {
   const HeaderField* origin = request.FindHeader("Origin");
-  return origin != nullptr && !EqualsIgnoreCase(origin->value, WithoutTrailingSlash(options_.public_origin));
+  return origin != nullptr &&
+         !EqualsIgnoreCase(origin->value, WithoutTrailingSlash(options_.public_origin));
 }
 
 bool Pages::RefuseForeignOrigin(const Request& request, Response& response) {
@@ -96,7 +102,8 @@ void Pages::Busy(Response& response, int status, int64_t retry_seconds) {
   (void)response.AddHeader("Retry-After", std::to_string(retry_seconds < 1 ? 1 : retry_seconds));
 }
 
-void Pages::RenderLogin(const Request& request, Response& response, int status, std::string_view error) {
+void Pages::RenderLogin(const Request& request, Response& response, int status,
+                        std::string_view error) {
   // The CSRF binding: the visitor's random pre-session cookie, kept if it
   // looks like one we issued, else a fresh one.
   std::string binding;
@@ -120,7 +127,8 @@ void Pages::RenderLogin(const Request& request, Response& response, int status, 
   NoStore(response);
   (void)response.AddHeader("Content-Security-Policy", kLoginCsp);
   FormReferrerPolicy(response);
-  (void)response.AddHeader("Set-Cookie", CredentialCookie(kCsrfCookie, request.is_tls, binding, -1));
+  (void)response.AddHeader("Set-Cookie",
+                           CredentialCookie(kCsrfCookie, request.is_tls, binding, -1));
 }
 
 void Pages::HandleLogin(const Request& request, Response& response) {
@@ -170,7 +178,8 @@ void Pages::HandleLogin(const Request& request, Response& response) {
             deps_.users->Verify(*user, *password);
   if (!ok) {
     ++stats_.login_failures;
-    LogNotice("login failed peer=%.*s", static_cast<int>(request.peer_text.size()), request.peer_text.data());
+    LogNotice("login failed peer=%.*s", static_cast<int>(request.peer_text.size()),
+              request.peer_text.data());
     RenderLogin(request, response, 401, "Wrong user name or password.");
     return;
   }
@@ -196,8 +205,9 @@ void Pages::HandleLogin(const Request& request, Response& response) {
   Duration left = session->view.absolute_deadline - now;
   response.Redirect(303, kAppPath);
   NoStore(response);
-  (void)response.AddHeader("Set-Cookie", CredentialCookie(kPageCookie, request.is_tls, session->token.view(),
-                                                          left > 0 ? left / kSecond : 0));
+  (void)response.AddHeader("Set-Cookie",
+                           CredentialCookie(kPageCookie, request.is_tls, session->token.view(),
+                                            left > 0 ? left / kSecond : 0));
 }
 
 void Pages::HandleApp(const Request& request, Response& response) {
@@ -236,7 +246,8 @@ void Pages::HandleApp(const Request& request, Response& response) {
   if (!alias.ok()) {
     if (alias.code() == Code::kBusy) {
       StoreCounts counts = deps_.store->Counts();
-      bool total = counts.pending_aliases + counts.alias_tombstones >= deps_.store->limits().max_aliases;
+      bool total =
+          counts.pending_aliases + counts.alias_tombstones >= deps_.store->limits().max_aliases;
       Busy(response, total ? 503 : 429, CeilSeconds(options_.alias_ttl));
     } else {
       response.Error(500);
@@ -282,10 +293,11 @@ void Pages::HandleApp(const Request& request, Response& response) {
   // ExternalInterface (how the SWF reads the alias cookie) evaluates script
   // in Flash Player and Ruffle alike, hence 'unsafe-eval'; no inline script
   // is allowed, so injected markup still cannot run.
-  std::string csp = "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
-                    "style-src 'self' 'unsafe-inline'; object-src 'self'; img-src 'self' data: blob:; "
-                    "media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self' " +
-                    origin + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+  std::string csp =
+      "default-src 'self'; script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
+      "style-src 'self' 'unsafe-inline'; object-src 'self'; img-src 'self' data: blob:; "
+      "media-src 'self' blob:; worker-src 'self' blob:; connect-src 'self' " +
+      origin + "; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
   (void)response.AddHeader("Content-Security-Policy", csp);
   FormReferrerPolicy(response);
   if (!cookie_name.empty()) {

@@ -59,10 +59,10 @@ struct PagesOptions {
   std::string swf_path = "/amfgate.swf";
   std::string ruffle_path = "/ruffle/ruffle.js";
   std::string ruffle_settings_path = "/amfgate-player.js";
-  bool ruffle = false;        // Ruffle's files are in the document root
+  bool ruffle = false;  // Ruffle's files are in the document root
   AliasDelivery alias_delivery = AliasDelivery::kCookie;
   Duration alias_ttl = 30 * kSecond;
-  std::string demo_user;      // named on the login page when set
+  std::string demo_user;  // named on the login page when set
 };
 
 struct PagesDeps {

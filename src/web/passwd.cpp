@@ -23,7 +23,9 @@ Status WriteAtomically(const std::string& path, const std::string& content) {
   std::vector<char> name(tmp.begin(), tmp.end());
   name.push_back('\0');
   int fd = mkstemp(name.data());  // creates the file with mode 0600
-  if (fd < 0) return Status::Error(Code::kIoError, path + ": cannot create temporary file: " + strerror(errno));
+  if (fd < 0)
+    return Status::Error(Code::kIoError,
+                         path + ": cannot create temporary file: " + strerror(errno));
   bool ok = fchmod(fd, 0600) == 0;
   size_t off = 0;
   while (ok && off < content.size()) {
@@ -54,7 +56,8 @@ std::string_view LineName(std::string_view line) {
 Status SetPassword(const std::string& path, std::string_view name, std::string_view password,
                    unsigned iterations) {
   if (!IsValidUserName(name)) {
-    return Status::Error(Code::kInvalidArgument, "user names are 1-64 characters of A-Z a-z 0-9 . _ @ + -");
+    return Status::Error(Code::kInvalidArgument,
+                         "user names are 1-64 characters of A-Z a-z 0-9 . _ @ + -");
   }
   if (password.empty() || password.size() > kMaxPasswordBytes) {
     return Status::Error(Code::kInvalidArgument, "the password must be 1-1024 bytes");

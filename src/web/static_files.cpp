@@ -106,11 +106,13 @@ int StaticFiles::OpenBeneath() {
     long fd = syscall(SYS_openat2, root_fd_, relative_.c_str(), &how, sizeof how);
     if (fd >= 0) return static_cast<int>(fd);
     if (errno == EXDEV) {
-      LogNotice("static: refused a path that resolves outside the document root: /%s", relative_.c_str());
+      LogNotice("static: refused a path that resolves outside the document root: /%s",
+                relative_.c_str());
       return -1;
     }
     if (errno != ENOSYS && errno != EPERM) return -1;
-    LogNotice("static: openat2 unavailable (%s); checking opened paths through /proc", strerror(errno));
+    LogNotice("static: openat2 unavailable (%s); checking opened paths through /proc",
+              strerror(errno));
     openat2_works_ = false;
   }
   int fd = ::openat(root_fd_, relative_.c_str(), flags);
@@ -123,7 +125,8 @@ int StaticFiles::OpenBeneath() {
   bool beneath = n > 0 && opened.size() > root_real_.size() && opened.starts_with(root_real_) &&
                  (root_real_ == "/" || opened[root_real_.size()] == '/');
   if (!beneath) {
-    LogNotice("static: refused a path that resolves outside the document root: /%s", relative_.c_str());
+    LogNotice("static: refused a path that resolves outside the document root: /%s",
+              relative_.c_str());
     CloseFd(fd);
     return -1;
   }
@@ -147,7 +150,8 @@ int StaticFiles::Load(File* file) {
   file->body.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < file->body.size()) {
-    ssize_t n = pread(fd, file->body.data() + done, file->body.size() - done, static_cast<off_t>(done));
+    ssize_t n =
+        pread(fd, file->body.data() + done, file->body.size() - done, static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;  // an error, or the file shrank while being read
     done += static_cast<size_t>(n);

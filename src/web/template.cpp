@@ -52,7 +52,8 @@ Status Template::Parse(std::string_view text, const std::string& origin, Templat
     if (start > pos) t.pieces_.push_back({Kind::kText, std::string(text.substr(pos, start - pos))});
     if (start == text.size()) break;
     size_t close = text.find("}}", start + 2);
-    if (close == std::string_view::npos) return Status::Error(Code::kMalformed, line_of(start) + ": unclosed {{");
+    if (close == std::string_view::npos)
+      return Status::Error(Code::kMalformed, line_of(start) + ": unclosed {{");
     std::string_view tag = text.substr(start + 2, close - start - 2);
     Kind kind = Kind::kValue;
     if (!tag.empty() && (tag[0] == '#' || tag[0] == '^' || tag[0] == '/')) {
@@ -60,23 +61,28 @@ Status Template::Parse(std::string_view text, const std::string& origin, Templat
       tag.remove_prefix(1);
     }
     if (tag.empty() || !std::all_of(tag.begin(), tag.end(), IsNameChar)) {
-      return Status::Error(Code::kMalformed, line_of(start) + ": a tag is {{name}}, {{#name}}, {{^name}} or {{/name}}");
+      return Status::Error(
+          Code::kMalformed,
+          line_of(start) + ": a tag is {{name}}, {{#name}}, {{^name}} or {{/name}}");
     }
     if (kind == Kind::kEnd) {
       if (open.empty() || t.pieces_[open.back()].text != tag) {
-        return Status::Error(Code::kMalformed, line_of(start) + ": {{/" + std::string(tag) + "}} closes nothing open");
+        return Status::Error(Code::kMalformed, line_of(start) + ": {{/" + std::string(tag) +
+                                                   "}} closes nothing open");
       }
       t.pieces_[open.back()].end = t.pieces_.size();
       open.pop_back();
     } else if (kind != Kind::kValue) {
-      if (open.size() == kMaxSectionDepth) return Status::Error(Code::kMalformed, line_of(start) + ": sections nested too deep");
+      if (open.size() == kMaxSectionDepth)
+        return Status::Error(Code::kMalformed, line_of(start) + ": sections nested too deep");
       open.push_back(t.pieces_.size());
     }
     t.pieces_.push_back({kind, std::string(tag)});
     pos = close + 2;
   }
   if (!open.empty()) {
-    return Status::Error(Code::kMalformed, origin + ": section {{" + t.pieces_[open.back()].text + "}} is never closed");
+    return Status::Error(Code::kMalformed, origin + ": section {{" + t.pieces_[open.back()].text +
+                                               "}} is never closed");
   }
   *out = std::move(t);
   return Status::Ok();
@@ -87,7 +93,9 @@ std::string Template::Render(const TemplateValues& values) const {
   for (size_t i = 0; i < pieces_.size(); ++i) {
     const Piece& p = pieces_[i];
     switch (p.kind) {
-      case Kind::kText: out += p.text; break;
+      case Kind::kText:
+        out += p.text;
+        break;
       case Kind::kValue:
         if (const std::string* v = values.Find(p.text)) AppendHtmlEscaped(*v, &out);
         break;
@@ -98,7 +106,8 @@ std::string Template::Render(const TemplateValues& values) const {
         if (set != (p.kind == Kind::kSection)) i = p.end;  // skip to the matching end
         break;
       }
-      case Kind::kEnd: break;
+      case Kind::kEnd:
+        break;
     }
   }
   return out;
@@ -133,7 +142,8 @@ Status TemplateSet::Load(const std::string& dir) {
     if (!in) return Status::Error(Code::kIoError, path + ": cannot read");
     std::ostringstream text;
     text << in.rdbuf();
-    if (text.str().size() > kMaxTemplateBytes) return Status::Error(Code::kTooLarge, path + ": larger than 1 MiB");
+    if (text.str().size() > kMaxTemplateBytes)
+      return Status::Error(Code::kTooLarge, path + ": larger than 1 MiB");
     Template t;
     Status s = Template::Parse(text.str(), path, &t);
     if (!s.ok()) return s;

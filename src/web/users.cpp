@@ -24,11 +24,10 @@ std::string Derive(std::string_view password, std::string_view salt, uint32_t it
   std::string out(kPasswordHashBytes, '\0');
   // PBKDF2-HMAC-SHA256 fails only on invalid arguments, which Make's callers
   // rule out (lengths are bounded, the digest is compiled in).
-  mbedtls_pkcs5_pbkdf2_hmac_ext(MBEDTLS_MD_SHA256,
-                                reinterpret_cast<const unsigned char*>(password.data()),
-                                password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
-                                salt.size(), iterations, kPasswordHashBytes,
-                                reinterpret_cast<unsigned char*>(out.data()));
+  mbedtls_pkcs5_pbkdf2_hmac_ext(
+      MBEDTLS_MD_SHA256, reinterpret_cast<const unsigned char*>(password.data()), password.size(),
+      reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), iterations,
+      kPasswordHashBytes, reinterpret_cast<unsigned char*>(out.data()));
   return out;
 }
 
@@ -89,7 +88,8 @@ bool IsValidUserName(std::string_view name) {
 
 Status FillRandom(std::span<uint8_t> out) {
   Drbg drbg;
-  if (drbg.Seed() != 0) return Status::Error(Code::kInternal, "seeding CTR_DRBG from the OS failed");
+  if (drbg.Seed() != 0)
+    return Status::Error(Code::kInternal, "seeding CTR_DRBG from the OS failed");
   if (drbg.Fill(out) != 0) return Status::Error(Code::kInternal, "CTR_DRBG failed");
   return Status::Ok();
 }
@@ -106,7 +106,8 @@ UserRecord UserRecord::Make(std::string_view name, std::string_view password, ui
 
 Result<UserRecord> UserRecord::Parse(std::string_view line) {
   std::string_view f[5];
-  if (!SplitFields(line, f, 5)) return Failure{Code::kMalformed, "expected name:pbkdf2-sha256:ITERATIONS:SALT:HASH"};
+  if (!SplitFields(line, f, 5))
+    return Failure{Code::kMalformed, "expected name:pbkdf2-sha256:ITERATIONS:SALT:HASH"};
   if (!IsValidUserName(f[0])) return Failure{Code::kMalformed, "invalid user name"};
   if (f[1] != kScheme) return Failure{Code::kMalformed, "unknown hash scheme (want pbkdf2-sha256)"};
   uint32_t iterations = 0;
@@ -163,8 +164,8 @@ Status UserDb::Load(const std::string& path, UserDb* out) {
     if (line.empty() || line[0] == '#') continue;
     auto rec = UserRecord::Parse(line);
     if (!rec.ok()) {
-      return Status::Error(Code::kMalformed, path + ":" + std::to_string(number) + ": " +
-                                                 rec.failure().reason);
+      return Status::Error(Code::kMalformed,
+                           path + ":" + std::to_string(number) + ": " + rec.failure().reason);
     }
     if (db.Contains(rec->name)) {
       return Status::Error(Code::kMalformed,
@@ -209,9 +210,9 @@ Result<DemoUser> MakeDemoUser() {
   if (!FillRandom(bytes).ok()) return Failure{Code::kInternal, "no entropy for the demo user"};
   DemoUser demo;
   demo.password = Base64UrlEncode(std::string_view(reinterpret_cast<char*>(bytes), 12));
-  demo.record = UserRecord::Make(
-      "demo", demo.password, kDefaultPbkdf2Iterations,
-      std::string_view(reinterpret_cast<char*>(bytes + 12), kPasswordSaltBytes));
+  demo.record =
+      UserRecord::Make("demo", demo.password, kDefaultPbkdf2Iterations,
+                       std::string_view(reinterpret_cast<char*>(bytes + 12), kPasswordSaltBytes));
   return demo;
 }
 

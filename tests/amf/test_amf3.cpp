@@ -188,7 +188,7 @@ TEST_CASE("AMF3 malformed values fail cleanly") {
   CHECK(DecodeCode3(Hex("09 03 01 0A 00")) == Code::kMalformed);        // object marker, array ref
   CHECK(DecodeCode3(Hex("0D 03 02 00 00 00 00")) == Code::kMalformed);  // fixed flag 2
   CHECK(DecodeCode3(Hex("06 05 C3 28")) == Code::kMalformed);           // invalid UTF-8
-  CHECK(DecodeCode3(Hex("04 01 01")) == Code::kMalformed);                      // trailing byte
+  CHECK(DecodeCode3(Hex("04 01 01")) == Code::kMalformed);              // trailing byte
 }
 
 TEST_CASE("AMF3 references may point at a container still being decoded (a cycle)") {

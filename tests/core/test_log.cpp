@@ -1,7 +1,6 @@
 // Logging: escaping of every formatted value, levels, the access line's
 // format (no query string), security events, and the file sinks.
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -35,7 +34,8 @@ TEST_CASE("control characters in any formatted value are escaped") {
   log.Write(LogLevel::kWarn, "login failed for %s from %d", evil.c_str(), 7);
   REQUIRE(cap.error.size() == 1);
   CHECK(Body(cap.error[0]) ==
-        "[warn] login failed for user\\x0d\\x0a2024-01-01T00:00:00Z [error] forged\\x1b[31m\\x7f\\xff\\x22q\\\\ "
+        "[warn] login failed for user\\x0d\\x0a2024-01-01T00:00:00Z [error] "
+        "forged\\x1b[31m\\x7f\\xff\\x22q\\\\ "
         "from 7");
   CHECK(cap.error[0].find('\n') == std::string::npos);
 }
@@ -68,7 +68,8 @@ TEST_CASE("lines below the level are dropped") {
 }
 
 TEST_CASE("level names parse both ways") {
-  for (LogLevel l : {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kNotice, LogLevel::kWarn, LogLevel::kError}) {
+  for (LogLevel l :
+       {LogLevel::kDebug, LogLevel::kInfo, LogLevel::kNotice, LogLevel::kWarn, LogLevel::kError}) {
     LogLevel back = LogLevel::kDebug;
     REQUIRE(ParseLogLevel(LogLevelName(l), &back));
     CHECK(back == l);
@@ -84,7 +85,8 @@ TEST_CASE("a security event is a warn line naming the event") {
   cap.Attach(&log);
   log.Security("alias_replay", "tag=%s peer=%s", "3fa9c1d2", "127.0.0.1\n");
   REQUIRE(cap.error.size() == 1);
-  CHECK(Body(cap.error[0]) == "[warn] security event=alias_replay tag=3fa9c1d2 peer=127.0.0.1\\x0a");
+  CHECK(Body(cap.error[0]) ==
+        "[warn] security event=alias_replay tag=3fa9c1d2 peer=127.0.0.1\\x0a");
 }
 
 TEST_CASE("an access line has no query string and escapes the target") {
@@ -102,7 +104,8 @@ TEST_CASE("an access line has no query string and escapes the target") {
   e.duration = 2 * kSecond + 211 * kMicrosecond;
   log.Access(e);
   REQUIRE(cap.access.size() == 1);
-  CHECK(Body(cap.access[0]) == "[::1]:50312 https \"GET /app\\x22x\\x01 HTTP/1.1\" 200 1534 2.000211");
+  CHECK(Body(cap.access[0]) ==
+        "[::1]:50312 https \"GET /app\\x22x\\x01 HTTP/1.1\" 200 1534 2.000211");
   CHECK(cap.access[0].find("SECRET") == std::string::npos);
 }
 

@@ -9,7 +9,8 @@ namespace {
 
 TEST_CASE("a family is declared once and its samples follow it") {
   MetricsWriter w;
-  REQUIRE(w.Family("amfgate_responses_total", MetricType::kCounter, "Responses sent, by status code."));
+  REQUIRE(
+      w.Family("amfgate_responses_total", MetricType::kCounter, "Responses sent, by status code."));
   w.Sample({{"code", "200"}}, 5);
   w.Sample({{"code", "404"}}, 1);
   w.Gauge("amfgate_connections_open", "Connections open now.", 3);
@@ -40,7 +41,8 @@ TEST_CASE("label values and help text are escaped") {
   MetricsWriter w;
   REQUIRE(w.Family("x", MetricType::kGauge, "line\\one\ntwo"));
   w.Sample({{"k", "a\"b\\c\nd"}, {"j", "2"}}, 0.5);
-  CHECK(w.text() == "# HELP x line\\\\one\\ntwo\n# TYPE x gauge\nx{k=\"a\\\"b\\\\c\\nd\",j=\"2\"} 0.5\n");
+  CHECK(w.text() ==
+        "# HELP x line\\\\one\\ntwo\n# TYPE x gauge\nx{k=\"a\\\"b\\\\c\\nd\",j=\"2\"} 0.5\n");
 }
 
 TEST_CASE("large counters print as integers") {

@@ -16,5 +16,6 @@ namespace amfgate::fuzz {
 
 }  // namespace amfgate::fuzz
 
-#define FUZZ_CHECK(condition) \
-  ((condition) ? static_cast<void>(0) : ::amfgate::fuzz::CheckFailed(#condition, __FILE__, __LINE__))
+#define FUZZ_CHECK(condition)         \
+  ((condition) ? static_cast<void>(0) \
+               : ::amfgate::fuzz::CheckFailed(#condition, __FILE__, __LINE__))

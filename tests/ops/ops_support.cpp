@@ -94,7 +94,8 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
 
 RunResult RunBinary(const std::vector<std::string>& args, const std::string& input) {
   TempDir dir;
-  std::string in = dir.Write("stdin", input), out = dir.path + "/stdout", err = dir.path + "/stderr";
+  std::string in = dir.Write("stdin", input), out = dir.path + "/stdout",
+              err = dir.path + "/stderr";
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, in.c_str(), O_RDONLY, 0);
@@ -286,8 +287,10 @@ std::string Exchange(int port, const std::string& request, double seconds) {
   return response;
 }
 
-std::string Get(int port, const std::string& path, const std::string& extra_headers, const std::string& method) {
-  return Exchange(port, method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+std::string Get(int port, const std::string& path, const std::string& extra_headers,
+                const std::string& method) {
+  return Exchange(port, method + " " + path +
+                            " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
                             "\r\nConnection: close\r\n" + extra_headers + "\r\n");
 }
 
@@ -341,7 +344,8 @@ bool EnsureClientTools() {
     Shell("command -v curl && command -v openssl", &ok);
     if (ok) return true;
     const char* sudo = geteuid() == 0 ? "" : "sudo ";
-    Shell(std::string(sudo) + "env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl openssl >/dev/null 2>&1");
+    Shell(std::string(sudo) +
+          "env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl openssl >/dev/null 2>&1");
     Shell("command -v curl && command -v openssl", &ok);
     return ok;
   }();
@@ -350,8 +354,9 @@ bool EnsureClientTools() {
 
 std::string ServedFingerprint(int port) {
   EnsureClientTools();
-  std::string out = Shell("timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
-                          " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null");
+  std::string out =
+      Shell("timeout 10 openssl s_client -connect 127.0.0.1:" + std::to_string(port) +
+            " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null");
   size_t eq = out.find('=');
   if (eq == std::string::npos) return "";
   std::string fp = out.substr(eq + 1);
@@ -362,8 +367,8 @@ std::string ServedFingerprint(int port) {
 bool MakeCertificate(const std::string& cert, const std::string& key, const std::string& cn) {
   EnsureClientTools();
   bool ok = false;
-  Shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" + key + "' -out '" +
-            cert + "' -days 2 -subj /CN=" + cn + " >/dev/null 2>&1",
+  Shell("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout '" + key +
+            "' -out '" + cert + "' -days 2 -subj /CN=" + cn + " >/dev/null 2>&1",
         &ok);
   return ok;
 }

@@ -21,7 +21,8 @@ struct TempDir {
   TempDir();
   ~TempDir();
   std::string path;
-  std::string Write(const std::string& name, const std::string& content) const;  // returns the full path
+  std::string Write(const std::string& name,
+                    const std::string& content) const;  // returns the full path
 };
 
 struct RunResult {
@@ -81,7 +82,8 @@ std::string Get(int port, const std::string& path, const std::string& extra_head
                 const std::string& method = "GET");
 
 int StatusOf(const std::string& response);
-std::string HeaderOf(const std::string& response, const std::string& name);  // first value, "" if none
+std::string HeaderOf(const std::string& response,
+                     const std::string& name);  // first value, "" if none
 std::string BodyOf(const std::string& response);
 
 // Makes sure curl and openssl are installed (test-only tools; installed from

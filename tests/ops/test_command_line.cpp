@@ -23,10 +23,27 @@ TEST_CASE("--help lists usage and every directive of SPEC section 5") {
   RunResult r = RunBinary({"--help"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("usage: amfgate [-c FILE]") != std::string::npos);
-  for (const char* d : {"listen", "admin_listen", "public_origin", "certificate", "certificate_key", "users_file",
-                        "docroot", "template_dir", "gateway_path", "alias_ttl", "alias_delivery", "session_idle",
-                        "session_lifetime", "max_sessions", "max_aliases", "max_pending_aliases",
-                        "gateway_password_login", "allow_origin", "max_body", "log_level", "access_log"}) {
+  for (const char* d : {"listen",
+                        "admin_listen",
+                        "public_origin",
+                        "certificate",
+                        "certificate_key",
+                        "users_file",
+                        "docroot",
+                        "template_dir",
+                        "gateway_path",
+                        "alias_ttl",
+                        "alias_delivery",
+                        "session_idle",
+                        "session_lifetime",
+                        "max_sessions",
+                        "max_aliases",
+                        "max_pending_aliases",
+                        "gateway_password_login",
+                        "allow_origin",
+                        "max_body",
+                        "log_level",
+                        "access_log"}) {
     CHECK_MESSAGE(r.out.find(std::string("\n  ") + d + " ") != std::string::npos, std::string(d));
   }
 }
@@ -41,7 +58,8 @@ TEST_CASE("-t accepts the built-in defaults and the bundled example file") {
 
 TEST_CASE("-t names the bad line and exits non-zero") {
   TempDir dir;
-  std::string conf = dir.Write("bad.conf", "# comment\nlisten 127.0.0.1:0 plain\n\nalias_ttl 601\n");
+  std::string conf =
+      dir.Write("bad.conf", "# comment\nlisten 127.0.0.1:0 plain\n\nalias_ttl 601\n");
   RunResult r = RunBinary({"-t", "-c", conf});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "amfgate: " + conf + ":4: alias_ttl: must be between 1 and 600 seconds\n");
@@ -60,7 +78,8 @@ TEST_CASE("-t names the bad line and exits non-zero") {
 TEST_CASE("-t checks the files the configuration names, naming their line") {
   TempDir dir;
   std::string junk = dir.Write("cert.pem", "not a certificate\n");
-  std::string conf = dir.Write("c.conf", "\ncertificate " + junk + "\ncertificate_key " + junk + "\n");
+  std::string conf =
+      dir.Write("c.conf", "\ncertificate " + junk + "\ncertificate_key " + junk + "\n");
   RunResult r = RunBinary({"-t", "-c", conf});
   CHECK(r.exit_code == 1);
   CHECK(r.err.rfind("amfgate: " + conf + ":2: certificate: " + junk + ": ", 0) == 0);
@@ -95,7 +114,8 @@ TEST_CASE("command-line overrides replace the file's values and are checked too"
   r = RunBinary({"-t", "-c", conf, "--alias_ttl", "0"});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "amfgate: command line: alias_ttl: must be between 1 and 600 seconds\n");
-  r = RunBinary({"--listen", "127.0.0.1:1", "plain", "--listen", "[::1]:2", "tls", "-t", "--alias_ttl", "10"});
+  r = RunBinary({"--listen", "127.0.0.1:1", "plain", "--listen", "[::1]:2", "tls", "-t",
+                 "--alias_ttl", "10"});
   CHECK_MESSAGE(r.exit_code == 0, r.err);
   r = RunBinary({"-t", "--nosuch", "1"});
   CHECK(r.exit_code == 2);
@@ -125,7 +145,7 @@ TEST_CASE("values echoed on stderr and stdout have their control characters esca
   RunResult r = RunBinary({"-t", "--public_origin", "https://a" + hostile});
   CHECK(r.exit_code == 1);
   CHECK(r.err == "amfgate: command line: public_origin: 'https://a" + escaped +
-                   "' must be scheme://host[:port] with no path, query or user\n");
+                     "' must be scheme://host[:port] with no path, query or user\n");
 
   TempDir dir;
   r = RunBinary({"-t", "-c", dir.path + "/" + hostile});
@@ -174,9 +194,11 @@ TEST_CASE("amf-dump and amf-encode are dispatched and round-trip a packet") {
   TempDir dir;
   // AMF0 packet: version 0, no headers, one body "echo.echo" "/1" with an
   // exact length and a strict array holding the number 1.
-  std::string body_value = std::string("\x0a\x00\x00\x00\x01\x00\x3f\xf0\x00\x00\x00\x00\x00\x00", 14);
-  std::string packet = std::string("\x00\x00\x00\x00\x00\x01", 6) + std::string("\x00\x09", 2) + "echo.echo" +
-                       std::string("\x00\x02", 2) + "/1" + std::string("\x00\x00\x00\x0e", 4) + body_value;
+  std::string body_value =
+      std::string("\x0a\x00\x00\x00\x01\x00\x3f\xf0\x00\x00\x00\x00\x00\x00", 14);
+  std::string packet = std::string("\x00\x00\x00\x00\x00\x01", 6) + std::string("\x00\x09", 2) +
+                       "echo.echo" + std::string("\x00\x02", 2) + "/1" +
+                       std::string("\x00\x00\x00\x0e", 4) + body_value;
   std::string file = dir.Write("p.amf", packet);
   RunResult dump = RunBinary({"amf-dump", file});
   REQUIRE_MESSAGE(dump.exit_code == 0, dump.err);

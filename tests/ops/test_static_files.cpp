@@ -3,7 +3,6 @@
 // encoded slashes and NULs, hidden files, symlinks that escape, FIFOs), on
 // both resolution paths (openat2 and the /proc check).
 #include <doctest/doctest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,7 +75,8 @@ Call Get(StaticFiles& files, std::string_view path, Method method = Method::kGet
   Response res;
   files.Serve(req, res);
   CHECK(files.Validate());
-  return {res.status(), res.body(), std::string(res.header_lines()), std::string(res.content_type())};
+  return {res.status(), res.body(), std::string(res.header_lines()),
+          std::string(res.content_type())};
 }
 
 std::string EtagOf(const Call& c) {
@@ -129,7 +129,8 @@ TEST_CASE("HEAD answers like GET and the ETag is stable") {
   CHECK(head.type == get.type);
   CHECK(EtagOf(head) == EtagOf(get));
   CHECK(Get(files, "/movie.swf", Method::kPost).status == 405);
-  CHECK(Get(files, "/movie.swf", Method::kPost).headers.find("Allow: GET, HEAD") != std::string::npos);
+  CHECK(Get(files, "/movie.swf", Method::kPost).headers.find("Allow: GET, HEAD") !=
+        std::string::npos);
 }
 
 TEST_CASE("If-None-Match with the current ETag gives 304 without a body") {
@@ -144,7 +145,9 @@ TEST_CASE("If-None-Match with the current ETag gives 304 without a body") {
   std::string weak_list = "\"other\", W/" + etag;
   CHECK(Get(files, "/movie.swf", Method::kGet, {{"if-none-match", weak_list}}).status == 304);
   CHECK(Get(files, "/movie.swf", Method::kGet, {{"If-None-Match", "*"}}).status == 304);
-  CHECK(Get(files, "/movie.swf", Method::kGet, {{"If-None-Match", "\"0000000000000000\""}}).status == 200);
+  CHECK(
+      Get(files, "/movie.swf", Method::kGet, {{"If-None-Match", "\"0000000000000000\""}}).status ==
+      200);
   CHECK(Get(files, "/crossdomain.xml", Method::kGet, {{"If-None-Match", etag}}).status == 200);
 }
 
@@ -176,12 +179,30 @@ void CheckNoEscape(bool use_openat2) {
   StaticFiles files(options);
   REQUIRE(files.Open(t.root.string()).ok());
   const char* attempts[] = {
-      "/../secret.txt",        "/%2e%2e/secret.txt",     "/%2E%2E/secret.txt",    "/sub/../../secret.txt",
-      "/sub/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/%2fetc/passwd",       "/%2Fetc%2Fpasswd",
-      "/..\\secret.txt",       "/sub\\..\\..\\secret.txt", "/./movie.swf",          "/sub//index.html",
-      "/.htpasswd",            "/%2ehtpasswd",           "/movie.swf%00.html",    "/link_abs_out",
-      "/link_rel_out",         "/dir_out/secret.txt",    "/dir_out/../secret.txt", "/magic",
-      "/fifo",                 "/%",                     "/%zz",                  "secret.txt",
+      "/../secret.txt",
+      "/%2e%2e/secret.txt",
+      "/%2E%2E/secret.txt",
+      "/sub/../../secret.txt",
+      "/sub/%2e%2e/%2e%2e/secret.txt",
+      "/..%2fsecret.txt",
+      "/%2fetc/passwd",
+      "/%2Fetc%2Fpasswd",
+      "/..\\secret.txt",
+      "/sub\\..\\..\\secret.txt",
+      "/./movie.swf",
+      "/sub//index.html",
+      "/.htpasswd",
+      "/%2ehtpasswd",
+      "/movie.swf%00.html",
+      "/link_abs_out",
+      "/link_rel_out",
+      "/dir_out/secret.txt",
+      "/dir_out/../secret.txt",
+      "/magic",
+      "/fifo",
+      "/%",
+      "/%zz",
+      "secret.txt",
       "",
   };
   for (const char* path : attempts) {
@@ -208,7 +229,8 @@ TEST_CASE("a cached file is served from memory until Reload") {
   REQUIRE(files.Open(t.root.string()).ok());
   std::string first = EtagOf(Get(files, "/crossdomain.xml"));
   CHECK(files.cached_files() == 1);
-  WriteFile(t.root / "crossdomain.xml", "<cross-domain-policy><allow-access-from domain=\"x\"/></cross-domain-policy>");
+  WriteFile(t.root / "crossdomain.xml",
+            "<cross-domain-policy><allow-access-from domain=\"x\"/></cross-domain-policy>");
   CHECK(EtagOf(Get(files, "/crossdomain.xml")) == first);
   REQUIRE(files.Reload(t.root.string()).ok());
   CHECK(files.cached_files() == 0);

@@ -42,7 +42,8 @@ TEST_CASE("form bodies decode, and broken escapes are refused") {
 }
 
 TEST_CASE("form encoding escapes everything a flashvars value could break on") {
-  CHECK(FormEncode("https://h:8443/gateway?a=1&b=2 c") == "https%3A%2F%2Fh%3A8443%2Fgateway%3Fa%3D1%26b%3D2+c");
+  CHECK(FormEncode("https://h:8443/gateway?a=1&b=2 c") ==
+        "https%3A%2F%2Fh%3A8443%2Fgateway%3Fa%3D1%26b%3D2+c");
   CHECK(ParseForm("v=" + FormEncode("x&y=z %+")).value()[0].second == "x&y=z %+");
 }
 

@@ -37,8 +37,9 @@ TEST_CASE("a value that looks like a tag is not expanded again") {
 TEST_CASE("sections show or hide their content") {
   TemplateValues v;
   v.Set("on", "1").Set("off", "").Set("x", "X");
-  CHECK(RenderText("[{{#on}}a{{x}}{{/on}}][{{^on}}b{{/on}}][{{#off}}c{{/off}}][{{^off}}d{{/off}}][{{#unset}}e{{/unset}}]", v) ==
-        "[aX][][][d][]");
+  CHECK(RenderText("[{{#on}}a{{x}}{{/on}}][{{^on}}b{{/on}}][{{#off}}c{{/off}}][{{^off}}d{{/"
+                   "off}}][{{#unset}}e{{/unset}}]",
+                   v) == "[aX][][][d][]");
   CHECK(RenderText("{{#on}}{{#off}}no{{/off}}{{^off}}yes{{/off}}{{/on}}", v) == "yes");
 }
 

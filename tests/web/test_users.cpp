@@ -42,9 +42,10 @@ TEST_CASE("PBKDF2-HMAC-SHA256 matches the published test vector") {
   UserRecord r;
   r.iterations = 1;
   r = UserRecord::Make("x", "passwd", 1, "salt");
-  const unsigned char expected[] = {0x55, 0xac, 0x04, 0x6e, 0x56, 0xe3, 0x08, 0x9f, 0xec, 0x16, 0x91,
-                                    0xc2, 0x25, 0x44, 0xb6, 0x05, 0xf9, 0x41, 0x85, 0x21, 0x6d, 0xde,
-                                    0x04, 0x65, 0xe6, 0x8b, 0x9d, 0x57, 0xc2, 0x0d, 0xac, 0xbc};
+  const unsigned char expected[] = {0x55, 0xac, 0x04, 0x6e, 0x56, 0xe3, 0x08, 0x9f,
+                                    0xec, 0x16, 0x91, 0xc2, 0x25, 0x44, 0xb6, 0x05,
+                                    0xf9, 0x41, 0x85, 0x21, 0x6d, 0xde, 0x04, 0x65,
+                                    0xe6, 0x8b, 0x9d, 0x57, 0xc2, 0x0d, 0xac, 0xbc};
   REQUIRE(r.hash.size() == 32);
   CHECK(std::equal(r.hash.begin(), r.hash.end(), reinterpret_cast<const char*>(expected)));
 }
@@ -64,7 +65,9 @@ TEST_CASE("malformed users lines are refused with a reason") {
   std::string good = UserRecord::Make("a", "pw", 1000, "saltsalt").Format();
   CHECK(UserRecord::Parse(good).ok());
   CHECK_FALSE(UserRecord::Parse("a:pbkdf2-sha1:1000:c2FsdHNhbHQ=:AAAA").ok());
-  CHECK_FALSE(UserRecord::Parse("a:pbkdf2-sha256:10:c2FsdHNhbHQ=:" + good.substr(good.rfind(':') + 1)).ok());
+  CHECK_FALSE(
+      UserRecord::Parse("a:pbkdf2-sha256:10:c2FsdHNhbHQ=:" + good.substr(good.rfind(':') + 1))
+          .ok());
   CHECK_FALSE(UserRecord::Parse("a:pbkdf2-sha256:1000:c2FsdHNhbHQ=:AAAA").ok());
   CHECK_FALSE(UserRecord::Parse("a b:pbkdf2-sha256:1000:c2FsdHNhbHQ=:AAAA").ok());
   CHECK_FALSE(UserRecord::Parse(good + ":extra").ok());
@@ -85,7 +88,8 @@ TEST_CASE("the users file loads, names the bad line, and rejects duplicates") {
   CHECK(db.Verify("b", "pb"));
   {
     std::ofstream out(path);
-    out << a << "\n" << "nonsense\n";
+    out << a << "\n"
+        << "nonsense\n";
   }
   Status s = UserDb::Load(path, &db);
   CHECK_FALSE(s.ok());
