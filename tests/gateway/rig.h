@@ -71,6 +71,7 @@ class Rig {
 
   std::string origin() const { return config_.public_origin; }
   ManualClock& clock() { return clock_; }
+  const Router& router() const { return router_; }
   Handoff& handoff() { return *handoff_; }
   const std::string& password() const { return handoff_->demo_password(); }
   std::string Cookie(std::string_view base) const { return (tls_ ? "__Host-" : "") + std::string(base); }
