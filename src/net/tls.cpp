@@ -482,10 +482,12 @@ int TlsSession::Step() {
 }
 
 bool TlsSession::RetryAsFullHandshake(size_t out_mark) {
-  if (!OnlyAlerts(std::string_view(*out_).substr(out_mark))) return false;
-  out_->resize(out_mark);
   ClientHelloOffer offer;
-  if (PeekClientHello(kept_hello_, &offer) != Code::kOk) return false;
+  if (!OnlyAlerts(std::string_view(*out_).substr(out_mark)) ||
+      PeekClientHello(kept_hello_, &offer) != Code::kOk) {
+    return false;
+  }
+  out_->resize(out_mark);
   offer.psk_ke_only = false;
   mbedtls_ssl_free(&ssl_);
   mbedtls_ssl_init(&ssl_);
@@ -504,11 +506,10 @@ Code TlsSession::Handshake() {
   size_t out_mark = out_->size();
   int ret = Step();
   if (!kept_hello_.empty()) {
-    // The psk_ke-only attempt has read its ClientHello and answered it.
+    // The psk_ke-only attempt has read its whole ClientHello (SetUp waited
+    // for it) and either answered it or failed on it.
     bool failed = ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE;
-    if (failed && RetryAsFullHandshake(out_mark)) {
-      ret = Step();
-    }
+    if (failed && RetryAsFullHandshake(out_mark)) ret = Step();
     kept_hello_.clear();
     kept_hello_.shrink_to_fit();
   }

@@ -312,9 +312,11 @@ TEST_CASE("PeekClientHello reads mbedTLS's ClientHellos and needs the whole reco
 }
 
 // A hand-built TLS 1.3 ClientHello with the given cipher suites and key
-// shares (group, public key), as a browser that sends two shares makes it.
+// shares (group, public key), as a browser that sends two shares makes it;
+// `more` is appended to its extensions as it is.
 std::string ClientHelloRecord(const std::vector<uint16_t>& suites,
-                              const std::vector<std::pair<uint16_t, std::string>>& shares) {
+                              const std::vector<std::pair<uint16_t, std::string>>& shares,
+                              const std::string& more = "") {
   auto u16 = [](std::string* out, size_t v) {
     out->push_back(static_cast<char>(v >> 8));
     out->push_back(static_cast<char>(v & 0xff));
@@ -345,6 +347,7 @@ std::string ClientHelloRecord(const std::vector<uint16_t>& suites,
   data.clear();
   u16(&data, entries.size());
   extension(&ext, 51, data + entries);  // key_share
+  ext += more;
   u16(&body, ext.size());
   body += ext;
   std::string handshake = std::string(1, '\x01') + '\0';
@@ -436,6 +439,38 @@ TEST_CASE("server preference: ChaCha20 before the client's order, P-256 when a P
     REQUIRE(ReadServerHello(flight, &suite, &group));
     CHECK(suite == c.suite);
     CHECK(group == c.group);
+  }
+}
+
+TEST_CASE("PeekClientHello sees a psk_ke-only resumption offer, and only that") {
+  const std::string share(65, '\x04');
+  // psk_key_exchange_modes with the given modes; a pre_shared_key whose
+  // contents PeekClientHello does not read.
+  auto modes = [](const std::string& list) {
+    return std::string("\x00\x2d\x00", 3) + static_cast<char>(list.size() + 1) +
+           static_cast<char>(list.size()) + list;
+  };
+  const std::string psk("\x00\x29\x00\x04\xaa\xbb\xcc\xdd", 8);
+  struct Case {
+    std::string more;
+    Code code;
+    bool psk_ke_only;
+  };
+  const Case cases[] = {
+      {modes(std::string("\x00", 1)) + psk, Code::kOk, true},
+      {modes(std::string("\x00\x01", 2)) + psk, Code::kOk, false},  // psk_dhe_ke wins
+      {modes(std::string("\x01", 1)) + psk, Code::kOk, false},
+      {modes(std::string("\x00", 1)), Code::kOk, false},  // nothing to resume from
+      {psk, Code::kOk, false},                            // no modes: mbedTLS refuses the PSK
+      {std::string("\x00\x2d\x00\x02\x05\x00", 6) + psk, Code::kMalformed, false},  // list overruns
+      {std::string("\x00\x2d\x00\x03\x01\x00\x00", 7) + psk, Code::kMalformed, false},  // trailing
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.psk_ke_only);
+    ClientHelloOffer offer;
+    std::string hello = ClientHelloRecord({0x1301}, {{0x0017, share}}, c.more);
+    CHECK(PeekClientHello(hello, &offer) == c.code);
+    CHECK(offer.psk_ke_only == c.psk_ke_only);
   }
 }
 
