@@ -1,5 +1,6 @@
 // A real Server on 127.0.0.1 with TLS, driven by curl and openssl s_client.
 #include <doctest/doctest.h>
+#include <psa/crypto.h>
 
 #include <algorithm>
 #include <atomic>
@@ -13,8 +14,6 @@
 #include <utility>
 #include <vector>
 
-#include <psa/crypto.h>
-
 #include "net/tls.h"
 #include "net_harness.h"
 
@@ -27,9 +26,11 @@ using testing::RunCommand;
 using testing::StatusCode;
 
 void Routes(Server& s) {
-  REQUIRE(s.router().Exact("/hello", [](const Request& r, Response& w) {
-    w.Text(200, r.is_tls ? "hello tls" : "hello plain");
-  }).ok());
+  REQUIRE(
+      s.router()
+          .Exact("/hello", [](const Request& r,
+                              Response& w) { w.Text(200, r.is_tls ? "hello tls" : "hello plain"); })
+          .ok());
 }
 
 std::string Port(const LoopServer& s) { return std::to_string(s.port()); }
@@ -37,8 +38,9 @@ std::string Port(const LoopServer& s) { return std::to_string(s.port()); }
 // s_client with stdin from `input`; returns its output.
 std::string SClient(const LoopServer& s, const std::string& flags, const std::string& input = "") {
   // -ign_eof: keep reading after stdin ends, until the server closes.
-  return RunCommand("sh -c \"printf '" + input + "' | openssl s_client -ign_eof -connect 127.0.0.1:" + Port(s) + " " +
-                    flags + "\"");
+  return RunCommand("sh -c \"printf '" + input +
+                    "' | openssl s_client -ign_eof -connect 127.0.0.1:" + Port(s) + " " + flags +
+                    "\"");
 }
 
 // A scratch directory removed at the end of the test.
@@ -60,17 +62,18 @@ TEST_CASE("curl speaks TLS 1.3 and 1.2 to the generated certificate and gets HST
   for (const char* version : {"--tlsv1.3", "--tlsv1.2 --tls-max 1.2"}) {
     CAPTURE(version);
     int rc = 0;
-    std::string out = RunCommand(std::string("curl -sS -k -i ") + version + " https://127.0.0.1:" + Port(server) +
-                                     "/hello",
-                                 &rc);
+    std::string out = RunCommand(
+        std::string("curl -sS -k -i ") + version + " https://127.0.0.1:" + Port(server) + "/hello",
+        &rc);
     CHECK(rc == 0);
     CHECK(StatusCode(out) == 200);
     CHECK(out.find("Strict-Transport-Security: max-age=") != std::string::npos);
     CHECK(out.find("hello tls") != std::string::npos);
   }
   // The certificate the client sees is the one whose fingerprint is exposed.
-  std::string cert = RunCommand("sh -c \"openssl s_client -connect 127.0.0.1:" + Port(server) +
-                                " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256\"");
+  std::string cert =
+      RunCommand("sh -c \"openssl s_client -connect 127.0.0.1:" + Port(server) +
+                 " </dev/null 2>/dev/null | openssl x509 -noout -fingerprint -sha256\"");
   CHECK(cert.find(fingerprint) != std::string::npos);
   CHECK(cert.find("=") != std::string::npos);
   std::string text = RunCommand("sh -c \"openssl s_client -connect 127.0.0.1:" + Port(server) +
@@ -85,9 +88,10 @@ TEST_CASE("TLS 1.0, TLS 1.1 and CBC-only TLS 1.2 clients are refused") {
   REQUIRE(testing::HaveTools());
   LoopServer server(testing::TlsOptionsOnly(), Routes);
   // OpenSSL 3 needs security level 0 to even offer TLS 1.0/1.1.
-  for (const char* flags : {"-tls1 -cipher DEFAULT@SECLEVEL=0", "-tls1_1 -cipher DEFAULT@SECLEVEL=0",
-                            "-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES128-SHA256",
-                            "-tls1_2 -cipher AES128-GCM-SHA256"}) {
+  for (const char* flags :
+       {"-tls1 -cipher DEFAULT@SECLEVEL=0", "-tls1_1 -cipher DEFAULT@SECLEVEL=0",
+        "-tls1_2 -cipher ECDHE-ECDSA-AES128-SHA:ECDHE-RSA-AES128-SHA:AES128-SHA256",
+        "-tls1_2 -cipher AES128-GCM-SHA256"}) {
     CAPTURE(flags);
     std::string out = SClient(server, flags);
     CHECK(out.find("Cipher is (NONE)") != std::string::npos);
@@ -104,7 +108,9 @@ TEST_CASE("TLS 1.2 accepts only ECDHE with AES-GCM or ChaCha20-Poly1305") {
   for (const char* suite : {"ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384",
                             "ECDHE-ECDSA-CHACHA20-POLY1305"}) {
     CAPTURE(suite);
-    std::string out = SClient(server, std::string("-tls1_2 -cipher ") + suite, "GET /hello HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n");
+    std::string out =
+        SClient(server, std::string("-tls1_2 -cipher ") + suite,
+                "GET /hello HTTP/1.1\\r\\nHost: t\\r\\nConnection: close\\r\\n\\r\\n");
     CHECK(out.find(std::string("Cipher is ") + suite) != std::string::npos);
     CHECK(out.find("hello tls") != std::string::npos);
   }
@@ -114,9 +120,10 @@ TEST_CASE("renegotiation is refused") {
   REQUIRE(testing::HaveTools());
   LoopServer server(testing::TlsOptionsOnly(), Routes);
   // "R" on its own line asks s_client to renegotiate; then a request follows.
-  std::string out = RunCommand("sh -c \"(sleep 0.5; printf 'R\\n'; sleep 1; printf 'GET /hello HTTP/1.1\\r\\nHost: "
-                               "t\\r\\n\\r\\n'; sleep 0.5) | openssl s_client -tls1_2 -connect 127.0.0.1:" +
-                               Port(server) + "\"");
+  std::string out = RunCommand(
+      "sh -c \"(sleep 0.5; printf 'R\\n'; sleep 1; printf 'GET /hello HTTP/1.1\\r\\nHost: "
+      "t\\r\\n\\r\\n'; sleep 0.5) | openssl s_client -tls1_2 -connect 127.0.0.1:" +
+      Port(server) + "\"");
   CHECK(out.find("RENEGOTIATING") != std::string::npos);
   // The server answers the new ClientHello with a no_renegotiation alert.
   CHECK(out.find("no renegotiation") != std::string::npos);
@@ -161,13 +168,16 @@ TEST_CASE("certificate reload: a good pair replaces the certificate, a bad one k
   TempDir dir;
   std::string cert = dir.path + "/cert.pem", key = dir.path + "/key.pem";
   int rc = 0;
-  RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=reload "
-             "-keyout " + key + " -out " + cert,
-             &rc);
+  RunCommand(
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "
+      "/CN=reload "
+      "-keyout " +
+          key + " -out " + cert,
+      &rc);
   REQUIRE(rc == 0);
   std::string rsa_cert = dir.path + "/rsa.pem", rsa_key = dir.path + "/rsa.key";
-  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rsa -keyout " + rsa_key + " -out " +
-                 rsa_cert,
+  RunCommand("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=rsa -keyout " + rsa_key +
+                 " -out " + rsa_cert,
              &rc);
   REQUIRE(rc == 0);
   LoopServer server(testing::TlsOptionsOnly(), Routes);
@@ -221,6 +231,14 @@ TEST_CASE("server preference: OpenSSL's default TLS 1.3 order gets ChaCha20, TLS
   CHECK(out.find("hello tls") != std::string::npos);
 }
 
+// A client configuration that does not check the server's certificate.
+void ClientDefaults(mbedtls_ssl_config* conf, TlsRandom* random) {
+  REQUIRE(mbedtls_ssl_config_defaults(conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                      MBEDTLS_SSL_PRESET_DEFAULT) == 0);
+  mbedtls_ssl_conf_rng(conf, TlsRandom::Random, random);
+  mbedtls_ssl_conf_authmode(conf, MBEDTLS_SSL_VERIFY_NONE);
+}
+
 // Owns an mbedtls_ssl_config and an mbedtls_ssl_context for a client whose
 // output is collected in `sent`.
 class MbedClient {
@@ -228,10 +246,7 @@ class MbedClient {
   MbedClient(TlsRandom* random, mbedtls_ssl_protocol_version max_version, uint16_t group) {
     mbedtls_ssl_config_init(&conf_);
     mbedtls_ssl_init(&ssl_);
-    REQUIRE(mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                        MBEDTLS_SSL_PRESET_DEFAULT) == 0);
-    mbedtls_ssl_conf_rng(&conf_, TlsRandom::Random, random);
-    mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+    ClientDefaults(&conf_, random);
     mbedtls_ssl_conf_max_tls_version(&conf_, max_version);
     groups_[0] = group;
     mbedtls_ssl_conf_groups(&conf_, groups_);
@@ -358,29 +373,51 @@ std::string ClientHelloRecord(const std::vector<uint16_t>& suites,
   return record + handshake;
 }
 
+// A ServerHello's extensions: type, and where its data starts in the flight.
+using Extensions = std::vector<std::pair<uint16_t, size_t>>;
+
+uint16_t U16At(const std::string& bytes, size_t i) {
+  return static_cast<uint16_t>(static_cast<uint8_t>(bytes[i]) << 8 |
+                               static_cast<uint8_t>(bytes[i + 1]));
+}
+
+// The extensions of the ServerHello that starts `flight` (the server's first
+// bytes on a connection), in order, and its cipher suite into *suite; empty
+// if it is not one.
+Extensions ServerHelloExtensions(const std::string& flight, uint16_t* suite = nullptr) {
+  Extensions found;
+  if (flight.size() < 5 + 4 + 2 + 32 + 1 || flight[0] != 22 || flight[5] != 2) return found;
+  size_t p = 5 + 4 + 2 + 32;
+  p += 1 + static_cast<uint8_t>(flight[p]);  // legacy_session_id_echo
+  if (p + 5 > flight.size()) return found;
+  if (suite != nullptr) *suite = U16At(flight, p);
+  p += 3;  // suite, compression
+  size_t end = p + 2 + U16At(flight, p);
+  if (end > flight.size()) return found;
+  for (p += 2; p + 4 <= end; p += 4 + U16At(flight, p + 2))
+    found.emplace_back(U16At(flight, p), p + 4);
+  return found;
+}
+
+bool Has(const Extensions& extensions, uint16_t type) {
+  return std::any_of(extensions.begin(), extensions.end(),
+                     [&](const auto& e) { return e.first == type; });
+}
+
 // The cipher suite and key-share group of the ServerHello that starts
 // `flight`; false if it is not one.
 bool ReadServerHello(const std::string& flight, uint16_t* suite, uint16_t* group) {
-  auto at = [&](size_t i) { return static_cast<uint8_t>(flight[i]); };
-  auto u16 = [&](size_t i) { return static_cast<uint16_t>(at(i) << 8 | at(i + 1)); };
-  if (flight.size() < 5 + 4 + 2 + 32 + 1 || at(0) != 22 || at(5) != 2) return false;
-  size_t p = 5 + 4 + 2 + 32;
-  p += 1 + at(p);  // legacy_session_id_echo
-  if (p + 5 > flight.size()) return false;
-  *suite = u16(p);
-  p += 3;  // suite, compression
-  size_t end = p + 2 + u16(p);
-  if (end > flight.size()) return false;
-  for (p += 2; p + 4 <= end; p += 4 + u16(p + 2)) {
-    if (u16(p) == 51) {
-      *group = u16(p + 4);
+  for (const auto& [type, at] : ServerHelloExtensions(flight, suite)) {
+    if (type == 51) {
+      *group = U16At(flight, at);
       return true;
     }
   }
   return false;
 }
 
-TEST_CASE("server preference: ChaCha20 before the client's order, P-256 when a P-256 share is sent") {
+TEST_CASE(
+    "server preference: ChaCha20 before the client's order, P-256 when a P-256 share is sent") {
   REQUIRE(psa_crypto_init() == PSA_SUCCESS);
   TlsRandom random;
   TicketKeys tickets;
@@ -474,27 +511,6 @@ TEST_CASE("PeekClientHello sees a psk_ke-only resumption offer, and only that") 
   }
 }
 
-// The extension types of the ServerHello that starts `flight` (the server's
-// first bytes on a connection), in order; empty if it is not one.
-std::vector<uint16_t> ServerHelloExtensions(const std::string& flight) {
-  auto at = [&](size_t i) { return static_cast<uint8_t>(flight[i]); };
-  auto u16 = [&](size_t i) { return static_cast<uint16_t>(at(i) << 8 | at(i + 1)); };
-  std::vector<uint16_t> types;
-  if (flight.size() < 5 + 4 + 2 + 32 + 1 || at(0) != 22 || at(5) != 2) return types;
-  size_t p = 5 + 4 + 2 + 32;
-  p += 1 + at(p);  // legacy_session_id_echo
-  if (p + 5 > flight.size()) return types;
-  p += 3;  // suite, compression
-  size_t end = p + 2 + u16(p);
-  if (end > flight.size()) return types;
-  for (p += 2; p + 4 <= end; p += 4 + u16(p + 2)) types.push_back(u16(p));
-  return types;
-}
-
-bool Has(const std::vector<uint16_t>& types, uint16_t type) {
-  return std::find(types.begin(), types.end(), type) != types.end();
-}
-
 constexpr uint16_t kPreSharedKey = 41;
 constexpr uint16_t kKeyShare = 51;
 
@@ -505,10 +521,7 @@ class ResumingClient {
   ResumingClient(TlsRandom* random, int modes) {
     mbedtls_ssl_config_init(&conf_);
     mbedtls_ssl_session_init(&ticket_);
-    REQUIRE(mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                        MBEDTLS_SSL_PRESET_DEFAULT) == 0);
-    mbedtls_ssl_conf_rng(&conf_, TlsRandom::Random, random);
-    mbedtls_ssl_conf_authmode(&conf_, MBEDTLS_SSL_VERIFY_NONE);
+    ClientDefaults(&conf_, random);
     mbedtls_ssl_conf_min_tls_version(&conf_, MBEDTLS_SSL_VERSION_TLS1_3);
     mbedtls_ssl_conf_groups(&conf_, groups_);
     mbedtls_ssl_conf_session_tickets(&conf_, MBEDTLS_SSL_SESSION_TICKETS_ENABLED);
@@ -607,7 +620,8 @@ constexpr int kOffersPskKe =
 constexpr int kOffersPskDheKe = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK_EPHEMERAL |
                                 MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL;
 
-TEST_CASE("a client offering only psk_ke resumes with no key exchange; psk_dhe_ke keeps its ECDHE") {
+TEST_CASE(
+    "a client offering only psk_ke resumes with no key exchange; psk_dhe_ke keeps its ECDHE") {
   REQUIRE(psa_crypto_init() == PSA_SUCCESS);
   TlsRandom random;
   REQUIRE(random.Seed("test psk_ke").ok());
@@ -622,14 +636,14 @@ TEST_CASE("a client offering only psk_ke resumes with no key exchange; psk_dhe_k
     ResumingClient client(&random, c.modes);
     std::string flight;
     CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
-    std::vector<uint16_t> full = ServerHelloExtensions(flight);
+    Extensions full = ServerHelloExtensions(flight);
     CHECK(Has(full, kKeyShare));
     CHECK_FALSE(Has(full, kPreSharedKey));
     // Twice: the second resumes from the ticket the first resumption issued.
     for (int i = 0; i < 2; ++i) {
       flight.clear();
       CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
-      std::vector<uint16_t> resumed = ServerHelloExtensions(flight);
+      Extensions resumed = ServerHelloExtensions(flight);
       CHECK(Has(resumed, kPreSharedKey));
       CHECK(Has(resumed, kKeyShare) == c.resumed_key_share);
     }
@@ -654,7 +668,7 @@ TEST_CASE("a psk_ke-only ClientHello the server cannot resume gets the full hand
   LoopServer server(testing::TlsOptionsOnly(), Routes);
   flight.clear();
   CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
-  std::vector<uint16_t> hello = ServerHelloExtensions(flight);
+  Extensions hello = ServerHelloExtensions(flight);
   CHECK(Has(hello, kKeyShare));
   CHECK_FALSE(Has(hello, kPreSharedKey));
   // No alert went out before the ServerHello: it starts the flight.
