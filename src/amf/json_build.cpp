@@ -295,6 +295,42 @@ Status Builder::MessageValue(const json::Value& message, Value* value, LengthFie
   return s;
 }
 
+Status Builder::MessageList(const json::Value* list, size_t max, const char* too_many) {
+  if (list == nullptr) return Status::Ok();
+  if (!list->is(JType::kArray)) return ErrorAt(*list, "expected an array");
+  if (list->items().size() > max) return ErrorAt(*list, too_many);
+  return Status::Ok();
+}
+
+Status Builder::BuildHeader(const json::Value& h, Header* header) {
+  if (!h.is(JType::kObject)) return ErrorAt(h, "a header is an object");
+  Status s = CheckKeys(h, {"name", "must_understand", "length", "value"});
+  if (!s.ok()) return s;
+  const json::Value* name = h.Find("name");
+  if (name == nullptr || h.Find("value") == nullptr) {
+    return ErrorAt(h, "a header needs \"name\" and \"value\"");
+  }
+  s = Str(*name, &header->name);
+  if (s.ok()) s = OptionalBool(h.Find("must_understand"), &header->must_understand);
+  if (s.ok()) s = MessageValue(h, &header->value, &header->length);
+  return s;
+}
+
+Status Builder::BuildBody(const json::Value& b, Body* body) {
+  if (!b.is(JType::kObject)) return ErrorAt(b, "a body is an object");
+  Status s = CheckKeys(b, {"target", "response", "length", "value"});
+  if (!s.ok()) return s;
+  const json::Value* target = b.Find("target");
+  const json::Value* response = b.Find("response");
+  if (target == nullptr || response == nullptr || b.Find("value") == nullptr) {
+    return ErrorAt(b, "a body needs \"target\", \"response\" and \"value\"");
+  }
+  s = Str(*target, &body->target);
+  if (s.ok()) s = Str(*response, &body->response);
+  if (s.ok()) s = MessageValue(b, &body->value, &body->length);
+  return s;
+}
+
 Status Builder::BuildPacket(const json::Value& doc, Packet* out) {
   Status s = CheckKeys(doc, {"version", "headers", "bodies"});
   if (!s.ok()) return s;
@@ -306,45 +342,17 @@ Status Builder::BuildPacket(const json::Value& doc, Packet* out) {
   out->version = static_cast<uint16_t>(n);
   const json::Value* headers = doc.Find("headers");
   const json::Value* bodies = doc.Find("bodies");
-  if (headers && !headers->is(JType::kArray)) return ErrorAt(*headers, "expected an array");
-  if (bodies && !bodies->is(JType::kArray)) return ErrorAt(*bodies, "expected an array");
-  if (headers && headers->items().size() > limits_.max_headers) {
-    return ErrorAt(*headers, "more headers than the limit");
-  }
-  if (bodies && bodies->items().size() > limits_.max_bodies) {
-    return ErrorAt(*bodies, "more bodies than the limit");
-  }
+  s = MessageList(headers, limits_.max_headers, "more headers than the limit");
+  if (s.ok()) s = MessageList(bodies, limits_.max_bodies, "more bodies than the limit");
+  if (!s.ok()) return s;
   out->headers = arena_.NewSpan<Header>(headers ? headers->items().size() : 0);
   for (size_t i = 0; i < out->headers.size(); ++i) {
-    const json::Value& h = headers->items()[i];
-    if (!h.is(JType::kObject)) return ErrorAt(h, "a header is an object");
-    s = CheckKeys(h, {"name", "must_understand", "length", "value"});
-    if (!s.ok()) return s;
-    Header& header = out->headers[i];
-    const json::Value* name = h.Find("name");
-    if (name == nullptr || h.Find("value") == nullptr) {
-      return ErrorAt(h, "a header needs \"name\" and \"value\"");
-    }
-    s = Str(*name, &header.name);
-    if (s.ok()) s = OptionalBool(h.Find("must_understand"), &header.must_understand);
-    if (s.ok()) s = MessageValue(h, &header.value, &header.length);
+    s = BuildHeader(headers->items()[i], &out->headers[i]);
     if (!s.ok()) return s;
   }
   out->bodies = arena_.NewSpan<Body>(bodies ? bodies->items().size() : 0);
   for (size_t i = 0; i < out->bodies.size(); ++i) {
-    const json::Value& b = bodies->items()[i];
-    if (!b.is(JType::kObject)) return ErrorAt(b, "a body is an object");
-    s = CheckKeys(b, {"target", "response", "length", "value"});
-    if (!s.ok()) return s;
-    Body& body = out->bodies[i];
-    const json::Value* target = b.Find("target");
-    const json::Value* response = b.Find("response");
-    if (target == nullptr || response == nullptr || b.Find("value") == nullptr) {
-      return ErrorAt(b, "a body needs \"target\", \"response\" and \"value\"");
-    }
-    s = Str(*target, &body.target);
-    if (s.ok()) s = Str(*response, &body.response);
-    if (s.ok()) s = MessageValue(b, &body.value, &body.length);
+    s = BuildBody(bodies->items()[i], &out->bodies[i]);
     if (!s.ok()) return s;
   }
   return Status::Ok();

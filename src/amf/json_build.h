@@ -109,6 +109,10 @@ class Builder {
   Status Length(const json::Value* j, const Value& value, LengthField* out);
   // A header's or body's value with its table reset, and its length field.
   Status MessageValue(const json::Value& message, Value* value, LengthField* length);
+  // A packet's "headers" or "bodies": absent, or an array of at most `max`.
+  Status MessageList(const json::Value* list, size_t max, const char* too_many);
+  Status BuildHeader(const json::Value& h, Header* header);
+  Status BuildBody(const json::Value& b, Body* body);
   Status BuildPacket(const json::Value& doc, Packet* out);
 
   // ---- json_build_amf0.cpp
