@@ -55,18 +55,19 @@
 // configuration, so the client gets the full handshake it would have got.
 //
 // Why psk_ke is allowed, and with no directive to refuse it: a psk_ke
-// resumption is not forward secret against the ticket keys (whoever reads
-// them from the server's memory within a ticket lifetime, plus one rotation
-// period, and recorded the traffic, can decrypt a psk_ke-resumed
-// connection; a psk_dhe_ke one would also need its ECDHE secret). TLS 1.2
-// ticket resumption, which issue 6 requires and every TLS 1.2 client uses,
-// is weaker still: its ticket carries the master secret of the original
-// session too, where a TLS 1.3 ticket carries only a resumption key derived
-// one-way from it. Refusing psk_ke while TLS 1.2 tickets are accepted would
-// therefore not raise the floor, and the mode is only used for a client
-// that asks for nothing else. The exposure is bounded the same way for both:
-// ticket keys live only in memory, rotate every ticket_lifetime (default
-// 1 hour, at most a day), and a ticket is honoured for at most two periods.
+// resumption is not forward secret against the ticket keys: whoever obtains
+// the key that sealed a ticket (it stays in the server's memory for two
+// rotation periods) and has recorded a connection resumed from that ticket
+// can decrypt that connection; a psk_dhe_ke one would also need its ECDHE
+// secret. TLS 1.2 ticket resumption, which SPEC section 4 requires and every
+// TLS 1.2 client uses, is weaker still: its ticket carries the master
+// secret of the original session too, where a TLS 1.3 ticket carries only a
+// resumption key derived one-way from it. Refusing psk_ke while TLS 1.2
+// tickets are accepted would therefore not raise the floor, and the mode is
+// only used for a client that asks for nothing else. The exposure is bounded
+// the same way for both: ticket keys live only in memory and rotate every
+// ticket_lifetime (default 1 hour, at most a day), and a ticket is honoured
+// for one lifetime after it was issued.
 //
 // Costs: a full handshake is one signature (ECDSA P-256: ~0.5 ms here) and
 // one key exchange (P-256 ~1.2 ms, X25519 ~1.5 ms: key generation, public
