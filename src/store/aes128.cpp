@@ -57,6 +57,7 @@ AMFGATE_AESNI void EncryptTwoBlocks(const uint8_t* round_keys_a, const uint8_t* 
   const __m128i* kb = reinterpret_cast<const __m128i*>(round_keys_b);
   __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in_a)), ka[0]);
   __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in_b)), kb[0]);
+#pragma GCC unroll 9
   for (int r = 1; r < kRounds; ++r) {
     a = _mm_aesenc_si128(a, ka[r]);
     b = _mm_aesenc_si128(b, kb[r]);

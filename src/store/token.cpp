@@ -118,10 +118,10 @@ enum class Verdict : uint8_t { kOk, kAlphabet, kNotCanonical };
 // nothing past the text is read); 12, 12 and 8 bytes out, the later stores
 // overwriting the earlier ones' spare lanes. All 43 characters are decoded
 // before the alphabet is judged, so the time taken does not depend on where
-// a bad character sits. Two versions with one contract, chosen by the loader
-// (GCC/Clang function multiversioning): this portable one, and the AVX2 one
-// below for the x86-64 processors that have it.
-[[gnu::target("default")]] Verdict Decode(const char* text, uint8_t* out) {
+// a bad character sits. Two versions with one contract: this portable one,
+// and the AVX2 one below for the x86-64 processors that have it (Decode
+// picks).
+Verdict DecodePortable(const char* text, uint8_t* out) {
   Bytes chunks[3];
   std::memcpy(&chunks[0], text, 16);
   std::memcpy(&chunks[1], text + 16, 16);
@@ -195,7 +195,7 @@ AMFGATE_AVX2 __m128i Bytes24(__m128i groups) {
                           _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1));
 }
 
-[[gnu::target("avx2")]] Verdict Decode(const char* text, uint8_t* out) {
+[[gnu::target("avx2")]] Verdict DecodeAvx2(const char* text, uint8_t* out) {
   __m128i bad = _mm_setzero_si128();
   const __m128i first =
       Groups24(Values(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text)), &bad));
@@ -215,12 +215,18 @@ AMFGATE_AVX2 __m128i Bytes24(__m128i groups) {
 }
 #endif
 
-}  // namespace
+Verdict Decode(const char* text, uint8_t* out) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2");
+  if (avx2) return DecodeAvx2(text, out);
+#endif
+  return DecodePortable(text, out);
+}
 
-Result<Token> ParseToken(std::string_view text) {
+Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_view text) {
   if (text.size() != kTokenTextLength) return Failure{Code::kMalformed, "token length", 0};
   Token token;
-  switch (Decode(text.data(), token.bytes.data())) {
+  switch (decode(text.data(), token.bytes.data())) {
     case Verdict::kOk: return token;
     case Verdict::kAlphabet: return Failure{Code::kMalformed, "token alphabet", 0};
     case Verdict::kNotCanonical:
@@ -228,6 +234,12 @@ Result<Token> ParseToken(std::string_view text) {
   }
   return Failure{Code::kMalformed, "token alphabet", 0};
 }
+
+}  // namespace
+
+Result<Token> ParseToken(std::string_view text) { return ParseWith(Decode, text); }
+
+Result<Token> ParseTokenPortable(std::string_view text) { return ParseWith(DecodePortable, text); }
 
 Code DecodeToken(std::string_view text, Token* token) {
   if (text.size() != kTokenTextLength) return Code::kMalformed;

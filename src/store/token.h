@@ -1,11 +1,13 @@
-// Tokens: the 32 random bytes behind every session id and alias, and their
+// Tokens: the 32 bytes behind every session id and alias, and their
 // 43-character base64url text (RFC 4648 section 5, no padding).
 //
 // A token is two halves. The first 16 bytes are the *selector*: the store
-// finds a record by a keyed hash of it. The last 16 bytes are the *secret*:
-// the store keeps only a one-way digest of it and compares digests in
-// constant time (see session_store.h for the threat model). Both halves are
-// uniformly random, so the selector alone is also unguessable.
+// seals the record's index into it under a per-process key (token_keys.h),
+// so it names the record. The last 16 bytes are the *secret*, straight from
+// the DRBG: the store keeps only a one-way digest of it and compares digests
+// in constant time (see session_store.h for the threat model). Without the
+// process's keys both halves look uniformly random, so the selector alone is
+// also unguessable.
 //
 // Parsing is strict and happens before any lookup: exactly 43 characters from
 // the base64url alphabet, and the last character must carry zero in its two
@@ -59,6 +61,10 @@ TokenText EncodeToken(const Token& token);
 // kMalformed for any length other than 43, any character outside the
 // base64url alphabet, or a last character with non-zero unused bits.
 Result<Token> ParseToken(std::string_view text);
+
+// ParseToken always through the portable decoder, which ParseToken itself
+// uses only on processors without AVX2: tests check that both agree.
+Result<Token> ParseTokenPortable(std::string_view text);
 
 // The same check into *token, as kOk or kMalformed: the store's lookups use
 // it so that no Result<Token> is built and copied on their path.
