@@ -115,8 +115,12 @@ template <uint8_t kLo, uint8_t kCount>
 enum class Verdict : uint8_t { kOk, kAlphabet, kNotCanonical };
 
 // Characters 0-15, 16-31 and 27-42 (the last load overlaps the second, so
-// nothing past the text is read); 12, 12 and 8 bytes out, the later stores
-// overwriting the earlier ones' spare lanes. All 43 characters are decoded
+// nothing past the text is read) give 12, 12 and 8 bytes, put together in
+// registers and stored as the two halves the lookup then reads: exactly one
+// 16-byte store per 16-byte load. (Overlapping partial stores made those
+// loads miss store forwarding and wait for the stores to retire, which sat
+// behind the previous lookup's cache miss: consecutive lookups could not
+// overlap at all.) All 43 characters are decoded
 // before the alphabet is judged, so the time taken does not depend on where
 // a bad character sits. Two versions with one contract: this portable one,
 // and the AVX2 one below for the x86-64 processors that have it (Decode
@@ -142,9 +146,12 @@ Verdict DecodePortable(const char* text, uint8_t* out) {
   // 43 = 10 * 4 + 3: the last three characters carry 16 bits and 2 bits that
   // must be zero, so every token has exactly one text.
   if ((last[2] & 0xC0) != 0) return Verdict::kNotCanonical;
-  std::memcpy(out, &first, 16);
-  std::memcpy(out + 12, &second, 16);
-  std::memcpy(out + 24, &third, 8);
+  const Bytes selector = __builtin_shufflevector(first, second, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+                                                 16, 17, 18, 19);
+  const Bytes secret = __builtin_shufflevector(second, third, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18,
+                                               19, 20, 21, 22, 23);
+  std::memcpy(out, &selector, 16);
+  std::memcpy(out + 16, &secret, 16);
   return Verdict::kOk;
 }
 
@@ -208,9 +215,12 @@ AMFGATE_AVX2 __m128i Bytes24(__m128i groups) {
   const __m128i last = Groups24(_mm_srli_si128(tail, 5));
   if (!_mm_testz_si128(bad, bad)) return Verdict::kAlphabet;
   if ((_mm_extract_epi32(last, 2) & 0xC0) != 0) return Verdict::kNotCanonical;
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), Bytes24(first));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 12), Bytes24(second));
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 24), Bytes24(last));
+  // Lanes 12-15 of each are zero (Bytes24), so ORs put the pieces together.
+  const __m128i middle = Bytes24(second);
+  const __m128i selector = _mm_or_si128(Bytes24(first), _mm_slli_si128(middle, 12));
+  const __m128i secret = _mm_or_si128(_mm_srli_si128(middle, 4), _mm_slli_si128(Bytes24(last), 8));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), selector);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), secret);
   return Verdict::kOk;
 }
 #endif
