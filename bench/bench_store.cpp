@@ -9,17 +9,18 @@
 // benchmark thread's CPU time (CLOCK_THREAD_CPUTIME_ID), so other work on a
 // shared machine does not count; the expiry ticks also show wall time. Runs
 // in well under a minute.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <random>
 #include <string>
 #include <string_view>
 #include <thread>
-#include <ctime>
 #include <unordered_map>
-#include <unistd.h>
 #include <vector>
 
 #include "core/clock.h"
@@ -116,8 +117,8 @@ int main() {
   std::vector<TokenText> alias_tokens(kEntries);
   // The same tokens and handles in a random order. Lookups walk these copies
   // front to back: the token text is read sequentially (in a server it sits
-  // in the request buffer, already in cache) while the store's tables and
-  // records are visited in random order.
+  // in the request buffer, already in cache) while the store's records are
+  // visited in random order.
   std::vector<TokenText> shuffled_pages(kEntries);
   std::vector<SessionHandle> shuffled_handles(kEntries);
   std::vector<TokenText> shuffled_aliases(kEntries);
@@ -166,7 +167,7 @@ int main() {
     shuffled_aliases[k] = alias_tokens[order[k]];
   }
 
-  // Lookups in random order, so the tables and records come from memory, not
+  // Lookups in random order, so the records come from memory, not
   // from a warm cache line left by the previous lookup.
   std::vector<double> lookup_ns;
   for (int round = 0; round < kRounds; ++round) {
@@ -252,7 +253,8 @@ int main() {
     } while (r.more);
   }
   const StoreCounts left = store->Counts();
-  if (left.page_sessions + left.gateway_sessions + left.pending_aliases + left.alias_tombstones != 0) {
+  if (left.page_sessions + left.gateway_sessions + left.pending_aliases + left.alias_tombstones !=
+      0) {
     Fail("entries left after expiry", left.page_sessions + left.gateway_sessions);
   }
 

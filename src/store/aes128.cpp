@@ -39,11 +39,13 @@ AMFGATE_AESNI __m128i NextRoundKey(__m128i key) {
   k[8] = NextRoundKey<0x80>(k[7]);
   k[9] = NextRoundKey<0x1B>(k[8]);
   k[10] = NextRoundKey<0x36>(k[9]);
-  for (int i = 0; i <= kRounds; ++i) _mm_store_si128(reinterpret_cast<__m128i*>(round_keys) + i, k[i]);
+  for (int i = 0; i <= kRounds; ++i)
+    _mm_store_si128(reinterpret_cast<__m128i*>(round_keys) + i, k[i]);
   mbedtls_platform_zeroize(k, sizeof(k));
 }
 
-[[gnu::target("aes")]] void EncryptBlock(const uint8_t* round_keys, const uint8_t* in, uint8_t* out) {
+[[gnu::target("aes")]] void EncryptBlock(const uint8_t* round_keys, const uint8_t* in,
+                                         uint8_t* out) {
   const __m128i* k = reinterpret_cast<const __m128i*>(round_keys);
   __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), k[0]);
   for (int r = 1; r < kRounds; ++r) b = _mm_aesenc_si128(b, k[r]);
@@ -104,8 +106,8 @@ void Aes128::Encrypt(const uint8_t* in, uint8_t* out) const {
   mbedtls_aes_crypt_ecb(&encrypt_, MBEDTLS_AES_ENCRYPT, in, out);
 }
 
-AMFGATE_AES_TARGET void Aes128::EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a, const Aes128& b,
-                        const uint8_t* in_b, uint8_t* out_b) {
+AMFGATE_AES_TARGET void Aes128::EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a,
+                                           const Aes128& b, const uint8_t* in_b, uint8_t* out_b) {
 #if defined(__x86_64__)
   if (a.aesni_ && b.aesni_) {
     return EncryptTwoBlocks(a.round_keys_.data(), in_a, out_a, b.round_keys_.data(), in_b, out_b);

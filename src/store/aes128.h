@@ -14,11 +14,11 @@
 // and wipes its key schedule on destruction; never copied or moved.
 #pragma once
 
+#include <mbedtls/aes.h>
+
 #include <array>
 #include <cstdint>
 #include <span>
-
-#include <mbedtls/aes.h>
 
 #if defined(__x86_64__)
 #define AMFGATE_AES_TARGET [[gnu::target("aes")]]
@@ -45,8 +45,7 @@ class Aes128 {
   // Compiled for AES-NI (it checks for it before using it), so that the
   // rounds are inline here and a lookup makes one call for both blocks.
   AMFGATE_AES_TARGET static void EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a,
-                                            const Aes128& b, const uint8_t* in_b,
-                                            uint8_t* out_b);
+                                            const Aes128& b, const uint8_t* in_b, uint8_t* out_b);
   void Decrypt(const uint8_t* in, uint8_t* out) const;
 
  private:

@@ -15,7 +15,8 @@ namespace {
 constexpr size_t kExtraSourceThreshold = 32;
 
 // Requests between reseeds: 10,000 32-byte requests' worth of 1 KiB ones.
-constexpr int kReseedInterval = MBEDTLS_CTR_DRBG_RESEED_INTERVAL * 32 / MBEDTLS_CTR_DRBG_MAX_REQUEST;
+constexpr int kReseedInterval =
+    MBEDTLS_CTR_DRBG_RESEED_INTERVAL * 32 / MBEDTLS_CTR_DRBG_MAX_REQUEST;
 
 std::string MbedError(int ret) {
   char text[128];
@@ -44,8 +45,7 @@ Status Random::Open(std::string_view personalization, std::unique_ptr<Random>* o
   std::unique_ptr<Random> random(new Random());
   if (extra_source != nullptr) {
     int ret = mbedtls_entropy_add_source(&random->entropy_, extra_source->poll, extra_source->data,
-                                         kExtraSourceThreshold,
-                                         MBEDTLS_ENTROPY_SOURCE_STRONG);
+                                         kExtraSourceThreshold, MBEDTLS_ENTROPY_SOURCE_STRONG);
     if (ret != 0) {
       return Status::Error(Code::kInternal, "random: adding entropy source: " + MbedError(ret));
     }
@@ -54,8 +54,9 @@ Status Random::Open(std::string_view personalization, std::unique_ptr<Random>* o
                                   reinterpret_cast<const unsigned char*>(personalization.data()),
                                   personalization.size());
   if (ret != 0) {
-    return Status::Error(Code::kInternal, "random: seeding CTR_DRBG from the OS entropy source failed: " +
-                                              MbedError(ret));
+    return Status::Error(
+        Code::kInternal,
+        "random: seeding CTR_DRBG from the OS entropy source failed: " + MbedError(ret));
   }
   mbedtls_ctr_drbg_set_reseed_interval(&random->drbg_, kReseedInterval);
   *out = std::move(random);

@@ -30,15 +30,15 @@
 // key schedule dominates); a pooled request of 32 bytes averages ~20 ns.
 #pragma once
 
+#include <mbedtls/ctr_drbg.h>
+#include <mbedtls/entropy.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string_view>
-
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
 
 #include "core/status.h"
 #include "store/token.h"

@@ -38,7 +38,8 @@ AddressKey Normalize(std::span<const uint8_t> address, unsigned prefix_bits) {
 }
 
 Duration Interval(double rate) {
-  return std::max<Duration>(1, static_cast<Duration>(std::llround(static_cast<double>(kSecond) / rate)));
+  return std::max<Duration>(
+      1, static_cast<Duration>(std::llround(static_cast<double>(kSecond) / rate)));
 }
 
 }  // namespace
@@ -52,17 +53,20 @@ struct RateLimiter::Slot {
 Status RateLimiterOptions::Check() const {
   auto bad = [](const char* what) { return Status::Error(Code::kInvalidArgument, what); };
   if (!(address_rate >= 0.001) || !std::isfinite(address_rate) || address_burst == 0 ||
-      static_cast<double>(address_burst) * (static_cast<double>(kSecond) / address_rate) > kMaxDepth) {
+      static_cast<double>(address_burst) * (static_cast<double>(kSecond) / address_rate) >
+          kMaxDepth) {
     return bad("per-address rate must be at least 0.001/s with a burst of at least 1");
   }
   if (!(global_rate >= 0.001) || !std::isfinite(global_rate) || global_burst == 0 ||
-      static_cast<double>(global_burst) * (static_cast<double>(kSecond) / global_rate) > kMaxDepth) {
+      static_cast<double>(global_burst) * (static_cast<double>(kSecond) / global_rate) >
+          kMaxDepth) {
     return bad("total rate must be at least 0.001/s with a burst of at least 1");
   }
   if (max_addresses < kWays || max_addresses > kMaxTableSlots) {
     return bad("max_addresses must be between 8 and 16777216");
   }
-  if (ipv6_prefix_bits == 0 || ipv6_prefix_bits > 128) return bad("ipv6_prefix_bits must be 1..128");
+  if (ipv6_prefix_bits == 0 || ipv6_prefix_bits > 128)
+    return bad("ipv6_prefix_bits must be 1..128");
   return Status::Ok();
 }
 
@@ -86,7 +90,8 @@ Status RateLimiter::Open(const RateLimiterOptions& options, Random& random, Mono
   uint32_t slots = kWays;
   while (slots < options.max_addresses) slots *= 2;
   limiter->table_ = MappedRegion::Map(size_t{slots} * sizeof(Slot), MappedRegion::Pages::kSmall);
-  if (!limiter->table_) return Status::Error(Code::kInternal, "rate limiter: cannot map the address table");
+  if (!limiter->table_)
+    return Status::Error(Code::kInternal, "rate limiter: cannot map the address table");
   limiter->slots_ = static_cast<Slot*>(limiter->table_.data());
   limiter->set_mask_ = slots / kWays - 1;
   if (random.RandomBytes(limiter->hash_secret_) != Code::kOk) {
@@ -98,8 +103,8 @@ Status RateLimiter::Open(const RateLimiterOptions& options, Random& random, Mono
 
 RateDecision RateLimiter::Allow(std::span<const uint8_t> address, MonoTime now) {
   const AddressKey key = Normalize(address, options_.ipv6_prefix_bits);
-  const uint64_t hash = XXH3_64bits_withSecret(key.data(), key.size(), hash_secret_.data(),
-                                               hash_secret_.size());
+  const uint64_t hash =
+      XXH3_64bits_withSecret(key.data(), key.size(), hash_secret_.data(), hash_secret_.size());
   Slot* set = &slots_[(hash & set_mask_) * kWays];
   Slot* slot = nullptr;
   Slot* victim = &set[0];
@@ -133,7 +138,8 @@ RateDecision RateLimiter::Allow(std::span<const uint8_t> address, MonoTime now) 
 
 uint32_t RateLimiter::TrackedAddresses(MonoTime now) const {
   uint32_t tracked = 0;
-  for (uint32_t i = 0; i < (set_mask_ + 1) * kWays; ++i) tracked += origin_ + slots_[i].tat > now ? 1 : 0;
+  for (uint32_t i = 0; i < (set_mask_ + 1) * kWays; ++i)
+    tracked += origin_ + slots_[i].tat > now ? 1 : 0;
   return tracked;
 }
 

@@ -92,7 +92,7 @@ class RateLimiter {
   RateLimiter(const RateLimiterOptions& options, MonoTime now);
 
   RateLimiterOptions options_;
-  Duration address_interval_ = 0;  // ns per token
+  Duration address_interval_ = 0;   // ns per token
   Duration address_tolerance_ = 0;  // (burst - 1) intervals
   Duration global_interval_ = 0;
   Duration global_tolerance_ = 0;

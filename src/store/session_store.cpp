@@ -43,6 +43,26 @@ bool SameDigest(const SecretDigest& a, const SecretDigest& b) {
 
 void Wipe(Token& token) { mbedtls_platform_zeroize(token.bytes.data(), token.bytes.size()); }
 
+// The selector names the record; the record must be live, hold the nonce the
+// selector carries (a freed and reused record has a new one) and the digest
+// of the token's secret. The record's address depends only on the token, so
+// the processor fetches it while the rest of the lookup is computed.
+template <typename Record, typename IsFree>
+[[gnu::always_inline]] inline uint32_t FindRecord(const TokenKeys& keys, SelectorDomain domain,
+                                                  const SlabPool<Record>& pool, const Token& token,
+                                                  IsFree is_free) {
+  SelectorFields fields;
+  SecretDigest digest;
+  if (!keys.Open(domain, token, &fields, &digest) || fields.index >= pool.high_water()) {
+    return kNoRecord;
+  }
+  const Record& record = pool[fields.index];
+  if (is_free(record) || record.nonce != fields.nonce || !SameDigest(digest, record.digest)) {
+    return kNoRecord;
+  }
+  return fields.index;
+}
+
 std::span<uint8_t, kSelectorBytes> SelectorOf(Token& token) {
   return std::span<uint8_t, kTokenBytes>(token.bytes).first<kSelectorBytes>();
 }
@@ -72,15 +92,24 @@ Status StoreLimits::Check() const {
 
 const char* DenialName(Denial denial) {
   switch (denial) {
-    case Denial::kNone: return "none";
-    case Denial::kMalformed: return "malformed";
-    case Denial::kUnknown: return "unknown";
-    case Denial::kExpired: return "expired";
-    case Denial::kParentGone: return "parent-gone";
-    case Denial::kWrongVerifier: return "wrong-verifier";
-    case Denial::kReplayed: return "replayed";
-    case Denial::kBusy: return "busy";
-    case Denial::kInternal: return "internal";
+    case Denial::kNone:
+      return "none";
+    case Denial::kMalformed:
+      return "malformed";
+    case Denial::kUnknown:
+      return "unknown";
+    case Denial::kExpired:
+      return "expired";
+    case Denial::kParentGone:
+      return "parent-gone";
+    case Denial::kWrongVerifier:
+      return "wrong-verifier";
+    case Denial::kReplayed:
+      return "replayed";
+    case Denial::kBusy:
+      return "busy";
+    case Denial::kInternal:
+      return "internal";
   }
   return "unknown";
 }
@@ -127,38 +156,14 @@ MonoTime SessionStore::TickTime(uint32_t tick, uint64_t now_tick) const {
   return epoch_ + (static_cast<int64_t>(now_tick) + ahead) * kStoreTick;
 }
 
-// The selector names the record; the record must be live, hold the nonce the
-// selector carries (a freed and reused record has a new one) and the digest
-// of the token's secret. The record's address depends only on the token, so
-// the processor fetches it while the rest of the lookup is computed.
 [[gnu::always_inline]] inline uint32_t SessionStore::FindSession(const Token& token) const {
-  SelectorFields fields;
-  SecretDigest digest;
-  if (!keys_.Open(SelectorDomain::kSession, token, &fields, &digest) ||
-      fields.index >= sessions_.high_water()) {
-    return kNoRecord;
-  }
-  const SessionRecord& record = sessions_[fields.index];
-  if (record.kind == RecordKind::kFree || record.nonce != fields.nonce ||
-      !SameDigest(digest, record.digest)) {
-    return kNoRecord;
-  }
-  return fields.index;
+  return FindRecord(keys_, SelectorDomain::kSession, sessions_, token,
+                    [](const SessionRecord& record) { return record.kind == RecordKind::kFree; });
 }
 
 [[gnu::always_inline]] inline uint32_t SessionStore::FindAlias(const Token& token) const {
-  SelectorFields fields;
-  SecretDigest digest;
-  if (!keys_.Open(SelectorDomain::kAlias, token, &fields, &digest) ||
-      fields.index >= aliases_.high_water()) {
-    return kNoRecord;
-  }
-  const AliasRecord& alias = aliases_[fields.index];
-  if (alias.state == AliasState::kFree || alias.nonce != fields.nonce ||
-      !SameDigest(digest, alias.digest)) {
-    return kNoRecord;
-  }
-  return fields.index;
+  return FindRecord(keys_, SelectorDomain::kAlias, aliases_, token,
+                    [](const AliasRecord& alias) { return alias.state == AliasState::kFree; });
 }
 
 bool SessionStore::IsLive(SessionHandle handle) const {
@@ -179,7 +184,8 @@ bool SessionStore::IsValidAt(const SessionRecord& record, uint64_t now_tick) con
 // Only ever moves the idle deadline later: the wheel allows that without a
 // re-file.
 void SessionStore::Touch(SessionRecord& record, MonoTime now) {
-  const uint32_t idle = EarlierTick(DeadlineTick(now + limits_.session_idle), record.absolute_deadline);
+  const uint32_t idle =
+      EarlierTick(DeadlineTick(now + limits_.session_idle), record.absolute_deadline);
   record.idle_deadline = LaterTick(record.idle_deadline, idle);
 }
 
@@ -200,8 +206,8 @@ SessionView SessionStore::ViewOf(uint32_t index, uint64_t now_tick) const {
 }
 
 // Selectors of live records never collide: each names its own record.
-Code SessionStore::NewToken(SelectorDomain domain, uint32_t index, Token* token,
-                            uint64_t* nonce, SecretDigest* digest) {
+Code SessionStore::NewToken(SelectorDomain domain, uint32_t index, Token* token, uint64_t* nonce,
+                            SecretDigest* digest) {
   const std::span<uint8_t> random_part =
       std::span<uint8_t>(token->bytes).subspan(kSelectorBytes - kNonceBytes);
   if (random_.RandomBytes(random_part) != Code::kOk) return Code::kInternal;
@@ -221,7 +227,8 @@ Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, u
   if (index == kNoRecord) return Failure{Code::kInternal, "out of memory", 0};
   SessionRecord& record = sessions_[index];
   Token token;
-  if (NewToken(SelectorDomain::kSession, index, &token, &record.nonce, &record.digest) != Code::kOk) {
+  if (NewToken(SelectorDomain::kSession, index, &token, &record.nonce, &record.digest) !=
+      Code::kOk) {
     sessions_.Free(index);  // still marked free: nothing else was written
     return Failure{Code::kInternal, "DRBG failure", 0};
   }
@@ -249,7 +256,8 @@ Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, u
 }
 
 Result<NewSession> SessionStore::CreatePageSession(std::string_view user_name, MonoTime now) {
-  if (SessionCount() >= limits_.max_sessions) return Failure{Code::kBusy, "max_sessions reached", 0};
+  if (SessionCount() >= limits_.max_sessions)
+    return Failure{Code::kBusy, "max_sessions reached", 0};
   const uint32_t user = users_.Intern(user_name);
   if (user == UserTable::kNoUser) return Failure{Code::kInvalidArgument, "bad user name", 0};
   return InsertSession(RecordKind::kPage, user, kNoRecord, now);
@@ -352,7 +360,8 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   }
   alias.has_challenge = challenge != nullptr;
   alias.challenge = {};
-  if (challenge != nullptr) std::copy_n(challenge->begin(), alias.challenge.size(), alias.challenge.begin());
+  if (challenge != nullptr)
+    std::copy_n(challenge->begin(), alias.challenge.size(), alias.challenge.begin());
   alias.deadline = EarlierTick(DeadlineTick(now + limits_.alias_ttl), owner.absolute_deadline);
   const uint32_t first = owner.family.page.first_alias;
   alias.link.pending = AliasRecord::Pending{page.index, first, kNoRecord};
@@ -473,7 +482,8 @@ AdvanceResult SessionStore::Advance(MonoTime now, uint32_t budget) {
   // Aliases first, with half the budget, so a wave of expiring sessions
   // cannot starve them.
   const CollectResult aliases = alias_wheel_.Collect(now_tick, budget - budget / 2);
-  for (uint32_t id = alias_wheel_.PopCollected(); id != kNoRecord; id = alias_wheel_.PopCollected()) {
+  for (uint32_t id = alias_wheel_.PopCollected(); id != kNoRecord;
+       id = alias_wheel_.PopCollected()) {
     if (aliases_[id].state == AliasState::kPending) UnlinkPendingAlias(id);
     FreeAlias(id);
     ++reclaimed_aliases_;
@@ -552,7 +562,8 @@ bool SessionStore::ValidateSession(uint32_t index) const {
     uint32_t children = 0;
     for (uint32_t c = record.family.page.first_child; c != kNoRecord;
          c = sessions_[c].family.gateway.next_sibling) {
-      if (c >= high || sessions_[c].kind != RecordKind::kGateway || ++children > gateway_sessions_) {
+      if (c >= high || sessions_[c].kind != RecordKind::kGateway ||
+          ++children > gateway_sessions_) {
         return false;
       }
       const SessionRecord& child = sessions_[c];

@@ -67,16 +67,17 @@
 // Cost: a lookup decodes the text (PSHUFB tables on AVX2), opens the
 // selector and digests the secret (two AES-NI blocks side by side), reads
 // the one record the selector names, compares in constant time, touches and
-// builds the view: ~390 instructions, ~60-100 ns with everything in cache.
+// builds the view: ~360 instructions, ~55 ns when the records are in cache.
 // With a million sessions the record is a cache miss, 160 ns on the
 // reference VM even with huge pages, but its address depends only on the
-// token, so the processor overlaps part of it with the lookups around it:
-// bench_store measures ~200 ns per lookup in random order on the loaded
-// 2-core machine (the miss adds ~100 ns to the in-cache cost). Redemption
-// adds a 24-byte draw from the DRBG's pool (~20 ns; random.h), a second
-// record (the page session), the writes of the new session, its family and
-// wheel links, and the new token's encoding: ~550 ns. bench/bench_store.cpp
-// measures all of this.
+// token, so the processor overlaps the misses of consecutive lookups (which
+// is why the path is kept short, and why the decoded token is stored exactly
+// as the halves the lookup loads: see token.cpp): bench_store measures
+// ~130-155 ns per lookup in random order on the shared 2-core machine.
+// Redemption adds a 24-byte draw from the DRBG's pool (~20 ns; random.h), a
+// second record (the page session), the writes of the new session, its
+// family and wheel links, and the new token's encoding: ~600 ns.
+// bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>
@@ -102,12 +103,12 @@ class Random;
 constexpr Duration kStoreTick = kMillisecond;
 
 struct StoreLimits {
-  Duration alias_ttl = 30 * kSecond;             // 1 s .. 600 s
-  Duration session_idle = 30 * 60 * kSecond;     // > 0
+  Duration alias_ttl = 30 * kSecond;                // 1 s .. 600 s
+  Duration session_idle = 30 * 60 * kSecond;        // > 0
   Duration session_lifetime = 12 * 3600 * kSecond;  // > 0, at most 24 days
-  uint32_t max_sessions = 1000000;               // page and gateway sessions together
-  uint32_t max_aliases = 1000000;                // pending aliases and tombstones together
-  uint32_t max_pending_aliases = 8;              // per page session, at most 255
+  uint32_t max_sessions = 1000000;                  // page and gateway sessions together
+  uint32_t max_aliases = 1000000;                   // pending aliases and tombstones together
+  uint32_t max_pending_aliases = 8;                 // per page session, at most 255
 
   // Names the first field out of range.
   Status Check() const;
@@ -135,11 +136,11 @@ struct SessionHandle {
 // A copy of what the caller may know about a session; taken at one instant.
 struct SessionView {
   SessionHandle handle;
-  SessionHandle parent;           // a gateway session's page session; invalid for a page session
+  SessionHandle parent;  // a gateway session's page session; invalid for a page session
   SessionKind kind = SessionKind::kPage;
   UserId user = 0;
-  std::string_view user_name;     // valid as long as the store
-  MonoTime idle_deadline = 0;     // after this lookup's touch
+  std::string_view user_name;  // valid as long as the store
+  MonoTime idle_deadline = 0;  // after this lookup's touch
   MonoTime absolute_deadline = 0;
 
   MonoTime expires() const { return idle_deadline; }  // idle_deadline <= absolute_deadline
@@ -178,8 +179,8 @@ struct Redemption {
   // cap (answer "busy, retry", the alias stays pending); kInternal.
   Code code = Code::kDenied;
   Denial denial = Denial::kNone;
-  NewSession session;       // when code == kOk
-  SessionHandle revoked;    // kReplayed: the session ended because of it, if it was still live
+  NewSession session;     // when code == kOk
+  SessionHandle revoked;  // kReplayed: the session ended because of it, if it was still live
 
   bool ok() const { return code == Code::kOk; }
   // Replays and failed proofs of possession: log them as security events.
@@ -201,8 +202,8 @@ struct StoreCounts {
 };
 
 struct AdvanceResult {
-  uint32_t work = 0;    // entries moved, reclaimed or re-filed by this call
-  bool more = false;    // the budget ran out with entries still due: call again soon
+  uint32_t work = 0;  // entries moved, reclaimed or re-filed by this call
+  bool more = false;  // the budget ran out with entries still due: call again soon
 };
 
 class SessionStore {
@@ -252,8 +253,7 @@ class SessionStore {
   // Consumes the alias and creates a gateway session (see Redemption). An
   // empty verifier means none was sent; a verifier sent for an alias minted
   // without a challenge is ignored.
-  Redemption RedeemAlias(std::string_view alias_text, MonoTime now,
-                         std::string_view verifier = {});
+  Redemption RedeemAlias(std::string_view alias_text, MonoTime now, std::string_view verifier = {});
 
   // Reclaims what is due at `now`: at most `budget` units of work (one unit
   // per entry moved between wheel levels, reclaimed or re-filed). A page
@@ -302,8 +302,7 @@ class SessionStore {
   // A fresh token naming record `index`, and what the record keeps of it.
   Code NewToken(SelectorDomain domain, uint32_t index, Token* token, uint64_t* nonce,
                 SecretDigest* digest);
-  Result<NewSession> InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
-                                   MonoTime now);
+  Result<NewSession> InsertSession(RecordKind kind, uint32_t user, uint32_t parent, MonoTime now);
   // Ends a session and, for a page session, its family; returns the number
   // of records freed.
   uint32_t EndRecord(uint32_t index);

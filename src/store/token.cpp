@@ -135,8 +135,8 @@ Verdict DecodePortable(const char* text, uint8_t* out) {
   const Bytes second = GroupBytes(Groups(DecodeChars(chunks[1], &valid[1])));
   // Characters 32-42 moved down to lanes 0-10, zeros after them: groups 8, 9
   // and the last three characters with a zero fourth.
-  const Bytes tail = __builtin_shufflevector(DecodeChars(chunks[2], &valid[2]), Bytes{}, 5, 6, 7,
-                                             8, 9, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16);
+  const Bytes tail = __builtin_shufflevector(DecodeChars(chunks[2], &valid[2]), Bytes{}, 5, 6, 7, 8,
+                                             9, 10, 11, 12, 13, 14, 15, 16, 16, 16, 16, 16);
   const Quads last = Groups(tail);
   const Bytes third = GroupBytes(last);
   const Chars all = valid[0] & valid[1] & valid[2];
@@ -146,8 +146,8 @@ Verdict DecodePortable(const char* text, uint8_t* out) {
   // 43 = 10 * 4 + 3: the last three characters carry 16 bits and 2 bits that
   // must be zero, so every token has exactly one text.
   if ((last[2] & 0xC0) != 0) return Verdict::kNotCanonical;
-  const Bytes selector = __builtin_shufflevector(first, second, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
-                                                 16, 17, 18, 19);
+  const Bytes selector =
+      __builtin_shufflevector(first, second, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18, 19);
   const Bytes secret = __builtin_shufflevector(second, third, 4, 5, 6, 7, 8, 9, 10, 11, 16, 17, 18,
                                                19, 20, 21, 22, 23);
   std::memcpy(out, &selector, 16);
@@ -172,9 +172,10 @@ Verdict DecodePortable(const char* text, uint8_t* out) {
 // 0x2_, only '-' (D); 4 = 0x3_, digits 0-9; 8 = 0x4_ and 0x6_, letters from
 // 1; 16 = 0x5_, letters to A and '_' (F); 32 = 0x7_, letters to A.
 AMFGATE_AVX2 __m128i Values(__m128i c, __m128i* bad) {
-  const __m128i invalid_by_low = _mm_setr_epi8(
-      1 | 2 | 8, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2 | 4,
-      1 | 2 | 4 | 16 | 32, 1 | 2 | 4 | 16 | 32, 1 | 4 | 16 | 32, 1 | 2 | 4 | 16 | 32, 1 | 2 | 4 | 32);
+  const __m128i invalid_by_low =
+      _mm_setr_epi8(1 | 2 | 8, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2, 1 | 2,
+                    1 | 2 | 4, 1 | 2 | 4 | 16 | 32, 1 | 2 | 4 | 16 | 32, 1 | 4 | 16 | 32,
+                    1 | 2 | 4 | 16 | 32, 1 | 2 | 4 | 32);
   const __m128i class_of_high = _mm_setr_epi8(1, 1, 2, 4, 8, 16, 8, 32, 1, 1, 1, 1, 1, 1, 1, 1);
   const __m128i offset_by_high = _mm_setr_epi8(0, 0, 62 - '-', 52 - '0', -'A', -'A', 26 - 'a',
                                                26 - 'a', 0, 0, 0, 0, 0, 0, 0, 0);
@@ -184,8 +185,8 @@ AMFGATE_AVX2 __m128i Values(__m128i c, __m128i* bad) {
   *bad = _mm_or_si128(*bad, _mm_and_si128(_mm_shuffle_epi8(invalid_by_low, low),
                                           _mm_shuffle_epi8(class_of_high, high)));
   // '_' got the offset of 'P'-'Z'.
-  const __m128i fix = _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('_')),
-                                    _mm_set1_epi8((63 - '_') - (-'A')));
+  const __m128i fix =
+      _mm_and_si128(_mm_cmpeq_epi8(c, _mm_set1_epi8('_')), _mm_set1_epi8((63 - '_') - (-'A')));
   return _mm_add_epi8(c, _mm_add_epi8(_mm_shuffle_epi8(offset_by_high, high), fix));
 }
 
@@ -237,8 +238,10 @@ Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_vi
   if (text.size() != kTokenTextLength) return Failure{Code::kMalformed, "token length", 0};
   Token token;
   switch (decode(text.data(), token.bytes.data())) {
-    case Verdict::kOk: return token;
-    case Verdict::kAlphabet: return Failure{Code::kMalformed, "token alphabet", 0};
+    case Verdict::kOk:
+      return token;
+    case Verdict::kAlphabet:
+      return Failure{Code::kMalformed, "token alphabet", 0};
     case Verdict::kNotCanonical:
       return Failure{Code::kMalformed, "token not canonical", kTokenTextLength - 1};
   }

@@ -27,9 +27,7 @@ void FeedForward(std::span<const uint8_t, kSecretBytes> secret, SecretDigest* di
 
 }  // namespace
 
-TokenKeys::~TokenKeys() {
-  mbedtls_platform_zeroize(tag_secret_.data(), tag_secret_.size());
-}
+TokenKeys::~TokenKeys() { mbedtls_platform_zeroize(tag_secret_.data(), tag_secret_.size()); }
 
 Status TokenKeys::Init(Random& random) {
   std::array<uint8_t, 16> digest_key;
@@ -40,7 +38,8 @@ Status TokenKeys::Init(Random& random) {
   const bool keyed = drawn && digest_key_.SetKey(digest_key) && selector_key_.SetKey(selector_key);
   mbedtls_platform_zeroize(digest_key.data(), digest_key.size());
   mbedtls_platform_zeroize(selector_key.data(), selector_key.size());
-  if (!drawn) return Status::Error(Code::kInternal, "store: the DRBG failed to produce the table keys");
+  if (!drawn)
+    return Status::Error(Code::kInternal, "store: the DRBG failed to produce the table keys");
   if (!keyed) return Status::Error(Code::kInternal, "store: AES key setup failed");
   return Status::Ok();
 }
@@ -78,7 +77,8 @@ SecretDigest TokenKeys::Digest(std::span<const uint8_t, kSecretBytes> secret) co
 
 TokenTag TokenKeys::Tag(std::string_view text) const {
   static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t h = XXH3_64bits_withSecret(text.data(), text.size(), tag_secret_.data(), tag_secret_.size());
+  uint64_t h =
+      XXH3_64bits_withSecret(text.data(), text.size(), tag_secret_.data(), tag_secret_.size());
   TokenTag tag;
   for (size_t i = 0; i < tag.chars.size(); ++i) {
     tag.chars[tag.chars.size() - 1 - i] = kHex[h & 15];

@@ -8,14 +8,14 @@
 // Whatever the text, a lookup may succeed only for the exact real token, a
 // parsed token must re-encode to the same text, both parsers agree, and the
 // store stays valid.
+#include <mbedtls/sha256.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <mbedtls/sha256.h>
 
 #include "store/random.h"
 #include "store/session_store.h"

@@ -112,7 +112,7 @@ TEST_CASE("IPv6 counts by its /64, IPv4-mapped IPv6 as its IPv4 address") {
   CHECK(limiter->Allow(V6(0x2001, 1), kStart).allowed());
   CHECK(limiter->Allow(V6(0x2001, 2), kStart).allowed());
   CHECK_FALSE(limiter->Allow(V6(0x2001, 3), kStart).allowed());  // same /64
-  CHECK(limiter->Allow(V6(0x2002, 1), kStart).allowed());         // another /64
+  CHECK(limiter->Allow(V6(0x2002, 1), kStart).allowed());        // another /64
 
   std::array<uint8_t, 16> mapped{};
   mapped[10] = mapped[11] = 0xFF;

@@ -12,7 +12,8 @@ using namespace amfgate;
 
 TEST_CASE("a token encodes to 43 base64url characters and parses back to the same bytes") {
   Token token;
-  for (size_t i = 0; i < token.bytes.size(); ++i) token.bytes[i] = static_cast<uint8_t>(i * 37 + 11);
+  for (size_t i = 0; i < token.bytes.size(); ++i)
+    token.bytes[i] = static_cast<uint8_t>(i * 37 + 11);
   TokenText text = EncodeToken(token);
   REQUIRE(text.view().size() == kTokenTextLength);
   for (char c : text.view()) CHECK(IsBase64UrlChar(c));
@@ -47,7 +48,8 @@ TEST_CASE("malformed token texts are rejected by the parser") {
   CHECK(ParseToken(non_canonical).ok());
 }
 
-TEST_CASE("every byte value at every position parses exactly when it is base64url, in both parsers") {
+TEST_CASE(
+    "every byte value at every position parses exactly when it is base64url, in both parsers") {
   // Each position of the text, each of the 256 byte values: the parser must
   // agree with the alphabet (and, in the last position, with the two unused
   // bits), and a text it accepts must be the encoding of what it returns, so
@@ -173,7 +175,7 @@ TEST_CASE("small requests still reseed the DRBG, and a failed reseed fails the r
   source.failing = true;
   int served = 0;
   while (served < 20000 && random->RandomBytes(token) == Code::kOk) ++served;
-  CHECK(served < 11000);  // within one reseed interval
+  CHECK(served < 11000);                                 // within one reseed interval
   CHECK(random->RandomBytes(token) == Code::kInternal);  // and it stays failed
   uint8_t big[3000];
   CHECK(random->RandomBytes(big) == Code::kInternal);
