@@ -23,7 +23,8 @@ constexpr std::string_view kTextAuthRequired = "This call needs a logged-in sess
 constexpr std::string_view kTextLoginFailed = "Login failed.";
 constexpr std::string_view kTextBusy = "The server is busy; retry later.";
 constexpr std::string_view kTextNoSuchService = "No such service method.";
-constexpr std::string_view kTextMustUnderstand = "A header the server does not understand was marked must-understand.";
+constexpr std::string_view kTextMustUnderstand =
+    "A header the server does not understand was marked must-understand.";
 constexpr std::string_view kTextInternal = "The server could not complete the call.";
 constexpr std::string_view kTextBadMessage = "The message could not be read.";
 
@@ -61,14 +62,19 @@ GatewayHeaders FindGatewayHeaders(const Request& request) {
         take(h, "Origin", &found.origin);
         take(h, "Cookie", &found.cookie);
         break;
-      case 12: take(h, "Content-Type", &found.content_type); break;
-      default: break;
+      case 12:
+        take(h, "Content-Type", &found.content_type);
+        break;
+      default:
+        break;
     }
   }
   return found;
 }
 
-std::string_view ValueOf(const HeaderField* field) { return field != nullptr ? field->value : std::string_view(); }
+std::string_view ValueOf(const HeaderField* field) {
+  return field != nullptr ? field->value : std::string_view();
+}
 
 uint64_t HandleKey(SessionHandle h) { return (uint64_t{h.index} << 32) | h.generation; }
 
@@ -77,7 +83,8 @@ uint64_t HandleKey(SessionHandle h) { return (uint64_t{h.index} << 32) | h.gener
 bool IsPlainId(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
+    bool ok =
+        (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -94,7 +101,8 @@ bool IsUuid(std::string_view id) {
 
 double SystemMillis() {
   using namespace std::chrono;
-  return static_cast<double>(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  return static_cast<double>(
+      duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
 }
 
 }  // namespace
@@ -110,7 +118,8 @@ Gateway::Gateway(GatewayOptions options, GatewayDeps deps)
 Gateway::OriginVerdict Gateway::CheckOrigin(const HeaderField* field) const {
   if (field == nullptr) return OriginVerdict::kNone;
   std::string_view origin = field->value;
-  if (EqualsIgnoreCase(origin, WithoutTrailingSlash(options_.public_origin))) return OriginVerdict::kOwn;
+  if (EqualsIgnoreCase(origin, WithoutTrailingSlash(options_.public_origin)))
+    return OriginVerdict::kOwn;
   for (const std::string& allowed : options_.allow_origins) {
     if (EqualsIgnoreCase(origin, WithoutTrailingSlash(allowed))) return OriginVerdict::kListed;
   }
@@ -192,8 +201,8 @@ void Gateway::Handle(const Request& request, Response& response) {
   if (exchange.set_cookie_) {
     Duration left = exchange.session_.absolute_deadline - exchange.now_;
     cookie_scratch_.clear();
-    AppendCredentialCookie(kGatewayCookie, tls, exchange.cookie_token_.view(), left > 0 ? left / kSecond : 0,
-                           &cookie_scratch_);
+    AppendCredentialCookie(kGatewayCookie, tls, exchange.cookie_token_.view(),
+                           left > 0 ? left / kSecond : 0, &cookie_scratch_);
     (void)response.AddHeader("Set-Cookie", cookie_scratch_);
   } else if (exchange.clear_cookie_) {
     (void)response.AddHeader("Set-Cookie", ExpiredCookie(kGatewayCookie, tls));
@@ -260,8 +269,9 @@ amf::Body Gateway::AnswerBody(const amf::Body& body, amf::Format packet_format,
                           : CallResult::Fault(header_fault, FaultText(header_fault));
   if (result.ok()) return amf::ResultBody(arena_, body.response, result.value());
   ++stats_.faults;
-  return amf::StatusBody(arena_, body.response,
-                         amf::MakeStatusObject(arena_, result.code(), result.description(), format));
+  return amf::StatusBody(
+      arena_, body.response,
+      amf::MakeStatusObject(arena_, result.code(), result.description(), format));
 }
 
 CallResult Gateway::Call(std::string_view target, const amf::Arguments& args, amf::Format format,
@@ -278,7 +288,8 @@ CallResult Gateway::Call(std::string_view target, const amf::Arguments& args, am
   try {
     return entry->handler(ctx, args);
   } catch (const std::exception& e) {
-    LogError("gateway: service %.*s threw: %s", static_cast<int>(name.size()), name.data(), e.what());
+    LogError("gateway: service %.*s threw: %s", static_cast<int>(name.size()), name.data(),
+             e.what());
   } catch (...) {
     LogError("gateway: service %.*s threw", static_cast<int>(name.size()), name.data());
   }
@@ -327,7 +338,8 @@ amf::Body Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message, 
   }
 
   std::string_view ds_id = IsUuid(request_common.ds_id) ? request_common.ds_id : NewUuid();
-  std::string_view correlation = IsPlainId(request_common.message_id) ? request_common.message_id : "";
+  std::string_view correlation =
+      IsPlainId(request_common.message_id) ? request_common.message_id : "";
   CallContext ctx(arena_, amf::Format::kAmf3, *exchange.request_, exchange.now_, &exchange);
 
   CallResult result = CallResult::Fault(kFaultInternal, kTextInternal);
@@ -401,7 +413,8 @@ CallResult Gateway::SessionResult(CallContext& ctx, const NewSession& session) {
   return CallResult::Ok(amf::MakeObject(ctx.arena(), members, ctx.format()));
 }
 
-CallResult Gateway::RedeemAlias(CallContext& ctx, std::string_view alias, std::string_view verifier) {
+CallResult Gateway::RedeemAlias(CallContext& ctx, std::string_view alias,
+                                std::string_view verifier) {
   GatewayExchange& exchange = *ctx.exchange();
   RateDecision decision = deps_.redeem_limiter->Allow(ctx.peer().Bytes(), exchange.now_);
   if (!decision.allowed()) {
@@ -436,7 +449,8 @@ CallResult Gateway::RedeemAlias(CallContext& ctx, std::string_view alias, std::s
   return CallResult::Fault(kFaultAliasInvalid, kTextAliasInvalid);
 }
 
-CallResult Gateway::PasswordLogin(CallContext& ctx, std::string_view user, std::string_view password) {
+CallResult Gateway::PasswordLogin(CallContext& ctx, std::string_view user,
+                                  std::string_view password) {
   if (!options_.password_login) return CallResult::Fault(kFaultNoSuchService, kTextNoSuchService);
   GatewayExchange& exchange = *ctx.exchange();
   RateDecision decision = deps_.login_limiter->Allow(ctx.peer().Bytes(), exchange.now_);

@@ -81,9 +81,9 @@ struct GatewayStats {
   uint64_t malformed = 0;
   uint64_t bodies = 0;
   uint64_t faults = 0;
-  uint64_t redemptions = 0;         // successful
+  uint64_t redemptions = 0;  // successful
   uint64_t redemption_failures = 0;
-  uint64_t replays = 0;             // security events
+  uint64_t replays = 0;  // security events
   uint64_t password_logins = 0;
   uint64_t password_failures = 0;
   uint64_t rate_limited = 0;
@@ -99,7 +99,7 @@ class GatewayExchange {
  private:
   friend class Gateway;
   SessionView session_;
-  bool set_cookie_ = false;  // a body logged in: send the new cookie
+  bool set_cookie_ = false;    // a body logged in: send the new cookie
   bool clear_cookie_ = false;  // a body logged out
   TokenText cookie_token_;
   const Request* request_ = nullptr;

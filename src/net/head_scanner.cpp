@@ -28,14 +28,16 @@ Code HeadScanner::Scan(std::string_view head) {
   if (head_size_ != 0) return Code::kOk;
   for (;;) {
     size_t from = line_start_ + scanned_;
-    const void* lf = from < head.size() ? std::memchr(head.data() + from, '\n', head.size() - from) : nullptr;
+    const void* lf =
+        from < head.size() ? std::memchr(head.data() + from, '\n', head.size() - from) : nullptr;
     if (lf == nullptr) {
       scanned_ = head.size() - line_start_;
       // Fail as soon as a partial line can no longer fit (limit plus its CR),
       // rather than buffering up to the section limit first.
       uint32_t limit = seen_request_line_ ? limits_.max_header_line : limits_.max_request_line;
       if (scanned_ > static_cast<size_t>(limit) + 1) {
-        return seen_request_line_ ? Fail(431, "header line too long") : Fail(414, "request line too long");
+        return seen_request_line_ ? Fail(431, "header line too long")
+                                  : Fail(414, "request line too long");
       }
       if (head.size() > limits_.max_header_section) return Fail(431, "header section too large");
       return Code::kAgain;
@@ -64,7 +66,8 @@ Code HeadScanner::CheckRequestLine(std::string_view line) {
   if (line.size() > limits_.max_request_line) return Fail(414, "request line too long");
   if (line.find('\r') != std::string_view::npos) return Fail(400, "bare CR in request line");
   size_t sp1 = line.find(' ');
-  if (sp1 == std::string_view::npos || !IsToken(line.substr(0, sp1))) return Fail(400, "bad method");
+  if (sp1 == std::string_view::npos || !IsToken(line.substr(0, sp1)))
+    return Fail(400, "bad method");
   size_t sp2 = line.find(' ', sp1 + 1);
   // "GET /" with no version is an HTTP/0.9 request: never answered as one.
   if (sp2 == std::string_view::npos) return Fail(400, "request line without version (HTTP/0.9)");
@@ -75,11 +78,12 @@ Code HeadScanner::CheckRequestLine(std::string_view line) {
   }
   std::string_view version = line.substr(sp2 + 1);
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) || version[6] != '.' ||
-      !digit(version[7])) {
+  if (version.size() != 8 || version.substr(0, 5) != "HTTP/" || !digit(version[5]) ||
+      version[6] != '.' || !digit(version[7])) {
     return Fail(400, "bad HTTP version");
   }
-  if (version[5] != '1' || (version[7] != '0' && version[7] != '1')) return Fail(505, "unsupported HTTP version");
+  if (version[5] != '1' || (version[7] != '0' && version[7] != '1'))
+    return Fail(505, "unsupported HTTP version");
   version_minor_ = version[7] - '0';
   return Code::kOk;
 }
@@ -97,7 +101,8 @@ Code HeadScanner::CheckHeaderLine(std::string_view line) {
   if (colon == 0 || colon == line.size() || line[colon] != ':') return Fail(400, "bad header name");
   std::string_view value = line.substr(colon + 1);
   size_t bad = FindNonFieldByte(value);
-  if (bad != value.size()) return Fail(400, value[bad] == '\r' ? "bare CR in header" : "control byte in header value");
+  if (bad != value.size())
+    return Fail(400, value[bad] == '\r' ? "bare CR in header" : "control byte in header value");
   return Code::kOk;
 }
 

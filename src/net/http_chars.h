@@ -23,13 +23,13 @@ struct Table {
     for (int c = 0; c < 256; ++c) {
       bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
       bool tchar = alnum || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' ||
-                   c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' || c == '`' ||
-                   c == '|' || c == '~';
+                   c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' ||
+                   c == '`' || c == '|' || c == '~';
       bool vchar = c >= 0x21 && c <= 0x7e;
       bool field = vchar || c >= 0x80 || c == ' ' || c == '\t';
-      bool host = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' || c == '&' ||
-                  c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' ||
-                  c == '=' || c == ':' || c == '[' || c == ']' || c == '%';
+      bool host = alnum || c == '-' || c == '.' || c == '_' || c == '~' || c == '!' || c == '$' ||
+                  c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
+                  c == ',' || c == ';' || c == '=' || c == ':' || c == '[' || c == ']' || c == '%';
       bits[c] = (tchar ? 1 : 0) | (field ? 2 : 0) | (vchar ? 4 : 0) | (host ? 8 : 0);
     }
   }
@@ -60,7 +60,9 @@ constexpr uint64_t AnyByteBelow(uint64_t w, uint8_t n) { return (w - kOnes * n) 
 
 // Nonzero when some byte of `w` may not appear in a field value as is: a
 // control byte (HTAB included, which the caller then looks at) or DEL.
-constexpr uint64_t AnyFieldSuspect(uint64_t w) { return AnyByteBelow(w, 0x20) | AnyByteBelow(w ^ (kOnes * 0x7f), 1); }
+constexpr uint64_t AnyFieldSuspect(uint64_t w) {
+  return AnyByteBelow(w, 0x20) | AnyByteBelow(w ^ (kOnes * 0x7f), 1);
+}
 
 // `w` with every byte 'A'..'Z' turned into 'a'..'z'; other bytes unchanged.
 constexpr uint64_t LowerAscii8(uint64_t w) {

@@ -79,7 +79,7 @@ struct Request {
   PeerAddress peer;
   std::string_view peer_text;  // "127.0.0.1:50312" or "[::1]:50312"
   bool is_tls = false;
-  uint16_t local_port = 0;  // the listener's port
+  uint16_t local_port = 0;     // the listener's port
   uint64_t request_index = 0;  // 0 for the first request on the connection
   MonoTime received_at = 0;    // loop time of the request's first byte
 

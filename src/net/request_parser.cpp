@@ -9,14 +9,22 @@ RequestParser* Self(llhttp_t* p) { return static_cast<RequestParser*>(p->data); 
 
 Method MethodFromLlhttp(uint8_t m) {
   switch (m) {
-    case HTTP_GET: return Method::kGet;
-    case HTTP_HEAD: return Method::kHead;
-    case HTTP_POST: return Method::kPost;
-    case HTTP_PUT: return Method::kPut;
-    case HTTP_DELETE: return Method::kDelete;
-    case HTTP_OPTIONS: return Method::kOptions;
-    case HTTP_PATCH: return Method::kPatch;
-    default: return Method::kOther;
+    case HTTP_GET:
+      return Method::kGet;
+    case HTTP_HEAD:
+      return Method::kHead;
+    case HTTP_POST:
+      return Method::kPost;
+    case HTTP_PUT:
+      return Method::kPut;
+    case HTTP_DELETE:
+      return Method::kDelete;
+    case HTTP_OPTIONS:
+      return Method::kOptions;
+    case HTTP_PATCH:
+      return Method::kPatch;
+    default:
+      return Method::kOther;
   }
 }
 
@@ -30,7 +38,9 @@ bool IsHostValue(std::string_view v) {
   return true;
 }
 
-bool EndsWithCrlf(const char* base, size_t pos) { return pos >= 2 && base[pos - 2] == '\r' && base[pos - 1] == '\n'; }
+bool EndsWithCrlf(const char* base, size_t pos) {
+  return pos >= 2 && base[pos - 2] == '\r' && base[pos - 1] == '\n';
+}
 
 }  // namespace
 
@@ -90,13 +100,20 @@ Code RequestParser::Fail(int status, const char* reason) {
 
 Code RequestParser::FailFromLlhttp(llhttp_errno_t err) {
   switch (err) {
-    case HPE_INVALID_METHOD: return Fail(501, "unknown method");
-    case HPE_INVALID_VERSION: return Fail(505, "unsupported HTTP version");
-    case HPE_INVALID_CONTENT_LENGTH: return Fail(400, "bad Content-Length");
-    case HPE_UNEXPECTED_CONTENT_LENGTH: return Fail(400, "Content-Length with Transfer-Encoding");
-    case HPE_INVALID_TRANSFER_ENCODING: return Fail(400, "bad Transfer-Encoding");
-    case HPE_INVALID_CHUNK_SIZE: return Fail(400, "bad chunk size");
-    default: return Fail(400, "malformed request");
+    case HPE_INVALID_METHOD:
+      return Fail(501, "unknown method");
+    case HPE_INVALID_VERSION:
+      return Fail(505, "unsupported HTTP version");
+    case HPE_INVALID_CONTENT_LENGTH:
+      return Fail(400, "bad Content-Length");
+    case HPE_UNEXPECTED_CONTENT_LENGTH:
+      return Fail(400, "Content-Length with Transfer-Encoding");
+    case HPE_INVALID_TRANSFER_ENCODING:
+      return Fail(400, "bad Transfer-Encoding");
+    case HPE_INVALID_CHUNK_SIZE:
+      return Fail(400, "bad chunk size");
+    default:
+      return Fail(400, "malformed request");
   }
 }
 
@@ -125,7 +142,8 @@ Code RequestParser::ParseHead(std::string_view bytes) {
   llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data(), head_size_);
   if (http_status_ != 0) return Code::kMalformed;  // a callback refused the head
   if (err != HPE_OK && err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) return FailFromLlhttp(err);
-  if (fields_.size() != scanner_.header_count()) return Fail(400, "header lines and fields disagree");
+  if (fields_.size() != scanner_.header_count())
+    return Fail(400, "header lines and fields disagree");
   head_done_ = true;
   raw_pos_ = head_size_;
   if (message_done_) {
@@ -177,7 +195,8 @@ int RequestParser::OnHeadersComplete(llhttp_t* p) {
 Code RequestParser::CheckHead(std::string_view head) {
   method_ = MethodFromLlhttp(llhttp_.method);
   if (llhttp_.method == HTTP_CONNECT) return Fail(501, "CONNECT is not supported");
-  if (llhttp_.http_major != 1 || llhttp_.http_minor != version_minor_) return Fail(400, "version mismatch");
+  if (llhttp_.http_major != 1 || llhttp_.http_minor != version_minor_)
+    return Fail(400, "version mismatch");
   size_t hosts = 0, transfer_encodings = 0, content_lengths = 0;
   std::string_view host, te, expect;
   for (const FieldSpan& f : fields_) {
@@ -204,7 +223,8 @@ Code RequestParser::CheckHead(std::string_view head) {
           te = value();
         }
         break;
-      default: break;
+      default:
+        break;
     }
   }
   if (hosts == 0) return Fail(400, "missing Host");
@@ -213,7 +233,8 @@ Code RequestParser::CheckHead(std::string_view head) {
   if (transfer_encodings > 0) {
     if (version_minor_ == 0) return Fail(400, "Transfer-Encoding on HTTP/1.0");
     if (content_lengths > 0) return Fail(400, "Content-Length with Transfer-Encoding");
-    if (transfer_encodings > 1 || !EqualsIgnoreCase(te, "chunked")) return Fail(501, "unsupported Transfer-Encoding");
+    if (transfer_encodings > 1 || !EqualsIgnoreCase(te, "chunked"))
+      return Fail(501, "unsupported Transfer-Encoding");
   }
   if (content_lengths > 1) return Fail(400, "repeated Content-Length");
   chunked_ = (llhttp_.flags & F_CHUNKED) != 0;
@@ -237,7 +258,8 @@ Code RequestParser::ParseBody(std::string_view bytes) {
     }
     llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data() + head_size_, content_length_);
     if (http_status_ != 0) return Code::kMalformed;
-    if ((err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) || !message_done_) return FailFromLlhttp(err);
+    if ((err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) || !message_done_)
+      return FailFromLlhttp(err);
     consumed_ = end;
     expect_continue_ = false;
     return Code::kOk;
@@ -301,7 +323,8 @@ size_t RequestParser::TakeDiscardable(size_t* offset) {
   return n;
 }
 
-void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* fields, Request* request) const {
+void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* fields,
+                         Request* request) const {
   fields->clear();
   for (const FieldSpan& f : fields_) {
     fields->push_back(HeaderField{View(bytes, f.name), TrimWhitespace(View(bytes, f.value))});
@@ -315,7 +338,8 @@ void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* field
   request->version_minor = version_minor_;
   request->keep_alive = keep_alive_;
   request->headers = *fields;
-  request->body = chunked_ ? std::string_view(chunked_body_) : bytes.substr(head_size_, content_length_);
+  request->body =
+      chunked_ ? std::string_view(chunked_body_) : bytes.substr(head_size_, content_length_);
 }
 
 bool RequestParser::Validate() const {

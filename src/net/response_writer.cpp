@@ -51,7 +51,8 @@ Result<ResponsePolicy> ResponsePolicy::Make(std::string_view referrer_policy, Du
   p.hsts_line_.append("Strict-Transport-Security: max-age=")
       .append(Digits(static_cast<uint64_t>(hsts_max_age / kSecond), digits))
       .append("\r\n");
-  if (!html_csp.empty()) p.csp_line_.append("Content-Security-Policy: ").append(html_csp).append("\r\n");
+  if (!html_csp.empty())
+    p.csp_line_.append("Content-Security-Policy: ").append(html_csp).append("\r\n");
   return p;
 }
 
@@ -74,16 +75,16 @@ std::string_view DateCache::Line(MonoTime now) {
   return std::string_view(line_, length_);
 }
 
-size_t WriteResponse(const Response& response, const ResponseFrame& frame, const ResponsePolicy& policy,
-                     std::string_view date_line, std::string* out) {
+size_t WriteResponse(const Response& response, const ResponseFrame& frame,
+                     const ResponsePolicy& policy, std::string_view date_line, std::string* out) {
   // One resize to a bound on the head's size, then plain copies, then a
   // trim: a capacity check per piece would cost more than the copies.
   int status = response.status();
   bool no_body = StatusHasNoBody(status);
   bool csp = !response.has_csp() && response.content_type().starts_with("text/html");
   size_t bound = kFixedHeadBound + date_line.size() + response.content_type().size() +
-                 policy.referrer_line().size() + policy.hsts_line().size() + policy.csp_line().size() +
-                 response.header_lines().size();
+                 policy.referrer_line().size() + policy.hsts_line().size() +
+                 policy.csp_line().size() + response.header_lines().size();
   size_t start = out->size();
   out->resize(start + bound);
   HeadWriter w(out->data() + start);

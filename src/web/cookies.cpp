@@ -38,8 +38,8 @@ std::string SetCookieValue(std::string_view name, std::string_view value,
   return out;
 }
 
-void AppendCredentialCookie(std::string_view base, bool tls, std::string_view value, int64_t max_age,
-                            std::string* out) {
+void AppendCredentialCookie(std::string_view base, bool tls, std::string_view value,
+                            int64_t max_age, std::string* out) {
   AppendCookie(tls ? kHostPrefix : "", base, value, {true, tls, max_age}, out);
 }
 
@@ -51,6 +51,8 @@ std::string CredentialCookie(std::string_view base, bool tls, std::string_view v
   return out;
 }
 
-std::string ExpiredCookie(std::string_view base, bool tls) { return CredentialCookie(base, tls, "", 0); }
+std::string ExpiredCookie(std::string_view base, bool tls) {
+  return CredentialCookie(base, tls, "", 0);
+}
 
 }  // namespace amfgate

@@ -25,8 +25,8 @@ std::string CookieName(std::string_view base, bool tls);
 
 struct CookieAttributes {
   bool http_only = true;
-  bool secure = true;       // also selects the __Host- prefix for session cookies
-  int64_t max_age = -1;     // seconds; -1: none (a browser-session cookie)
+  bool secure = true;    // also selects the __Host- prefix for session cookies
+  int64_t max_age = -1;  // seconds; -1: none (a browser-session cookie)
 };
 
 // NAME=VALUE with the attributes, Path=/ and SameSite=Strict always. The
@@ -40,8 +40,8 @@ std::string CredentialCookie(std::string_view base, bool tls, std::string_view v
                              int64_t max_age);
 // The same, appended to *out: a caller that reuses *out allocates nothing
 // once it has grown (the gateway sets one per redemption).
-void AppendCredentialCookie(std::string_view base, bool tls, std::string_view value, int64_t max_age,
-                            std::string* out);
+void AppendCredentialCookie(std::string_view base, bool tls, std::string_view value,
+                            int64_t max_age, std::string* out);
 // The same cookie emptied and expired (logout).
 std::string ExpiredCookie(std::string_view base, bool tls);
 

@@ -58,7 +58,8 @@ class Rig {
   ~Rig();
 
   Reply Send(std::string_view method, std::string_view target, std::string_view body = {},
-             std::vector<std::pair<std::string, std::string>> headers = {}, Browser* browser = nullptr);
+             std::vector<std::pair<std::string, std::string>> headers = {},
+             Browser* browser = nullptr);
   // AMF POST to the gateway with the browser's cookies.
   Reply Amf(std::string_view packet, Browser* browser, std::string_view origin = {});
 
@@ -74,7 +75,9 @@ class Rig {
   const Router& router() const { return router_; }
   Handoff& handoff() { return *handoff_; }
   const std::string& password() const { return handoff_->demo_password(); }
-  std::string Cookie(std::string_view base) const { return (tls_ ? "__Host-" : "") + std::string(base); }
+  std::string Cookie(std::string_view base) const {
+    return (tls_ ? "__Host-" : "") + std::string(base);
+  }
   bool tls() const { return tls_; }
   // Every log line written while the rig lived.
   const std::vector<std::string>& log_lines() const { return log_lines_; }

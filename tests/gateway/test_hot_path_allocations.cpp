@@ -16,14 +16,14 @@ namespace {
 std::atomic<size_t> g_heap_allocations{0};
 }  // namespace
 
-void* operator new(size_t n) {
+// Not inlined: GCC would otherwise see malloc() and free() meet new and
+// delete across the program and warn (-Wmismatched-new-delete).
+[[gnu::noinline]] void* operator new(size_t n) {
   g_heap_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void* operator new[](size_t n) { return operator new(n); }
-// Not inlined: GCC would otherwise see free() meet memory from operator new
-// at every delete and warn (-Wmismatched-new-delete).
+[[gnu::noinline]] void* operator new[](size_t n) { return operator new(n); }
 [[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
 [[gnu::noinline]] void operator delete(void* p, size_t) noexcept { std::free(p); }
@@ -42,7 +42,8 @@ constexpr int kCounted = 24;
 class Wire {
  public:
   explicit Wire(const Router& router) : pool_(16 * 1024, 8) {
-    shared_.policy = ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
+    shared_.policy =
+        ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
     shared_.pool = &pool_;
     shared_.stats = &stats_;
     info_.peer.family = 2;  // AF_INET
@@ -78,9 +79,11 @@ class Wire {
 };
 
 std::string GatewayRequest(std::string_view packet, std::string_view cookie) {
-  std::string r = "POST /gateway HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nOrigin: http://127.0.0.1:8080\r\n";
+  std::string r =
+      "POST /gateway HTTP/1.1\r\nHost: 127.0.0.1:8080\r\nOrigin: http://127.0.0.1:8080\r\n";
   if (!cookie.empty()) r.append("Cookie: ").append(cookie).append("\r\n");
-  r.append("Content-Type: application/x-amf\r\nContent-Length: ").append(std::to_string(packet.size()));
+  r.append("Content-Type: application/x-amf\r\nContent-Length: ")
+      .append(std::to_string(packet.size()));
   r.append("\r\n\r\n").append(packet);
   return r;
 }
@@ -106,7 +109,8 @@ TEST_CASE("a warm connection redeems aliases and answers whoami without a heap a
   for (int i = 0; i < kWarm + kCounted; ++i) {
     std::string alias = rig.MintAlias(page);
     REQUIRE(alias.size() == 43);
-    redeems.push_back(GatewayRequest(BuildPacket({{"auth.loginByAlias", {amf::Value::String(alias)}}}), ""));
+    redeems.push_back(
+        GatewayRequest(BuildPacket({{"auth.loginByAlias", {amf::Value::String(alias)}}}), ""));
   }
   // The access log (captured by the rig) formats a line per request: the
   // measured server runs with it off.

@@ -31,7 +31,8 @@ bool ModelEqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-TEST_CASE("FindNonFieldByte finds every forbidden byte at every position and passes every allowed one") {
+TEST_CASE(
+    "FindNonFieldByte finds every forbidden byte at every position and passes every allowed one") {
   for (size_t length = 1; length <= 27; ++length) {
     for (size_t at = 0; at < length; ++at) {
       for (int c = 0; c < 256; ++c) {
@@ -43,7 +44,8 @@ TEST_CASE("FindNonFieldByte finds every forbidden byte at every position and pas
     }
   }
   // Two suspects in one word: the first one counts, HTAB is not one.
-  CHECK(FindNonFieldByte("ab\tcd\x7f" "ef\r\n") == 5);
+  CHECK(FindNonFieldByte("ab\tcd\x7f"
+                         "ef\r\n") == 5);
   CHECK(FindNonFieldByte("abcdefgh\tij\x01") == 11);
   CHECK(FindNonFieldByte("") == 0);
 }
@@ -87,7 +89,8 @@ TEST_CASE("EqualsIgnoreCase folds only ASCII letters, at every length and positi
 TEST_CASE("IsHostByte allows reg-name, IP literal and port bytes only") {
   for (int c = 0; c < 256; ++c) {
     bool expected = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    std::string_view("-._~!$&'()*+,;=:[]%").find(static_cast<char>(c)) != std::string_view::npos;
+                    std::string_view("-._~!$&'()*+,;=:[]%").find(static_cast<char>(c)) !=
+                        std::string_view::npos;
     REQUIRE(IsHostByte(static_cast<unsigned char>(c)) == expected);
   }
 }
@@ -102,12 +105,15 @@ TEST_CASE("Response::Validate accepts what AddHeader wrote and refuses a broken 
   CHECK(r.AddHeader("Bad Name", "v") == Code::kInvalidArgument);
   CHECK(r.AddHeader("Content-Length", "1") == Code::kInvalidArgument);
   CHECK(r.header_lines() ==
-        "Set-Cookie: gsid=abc; Path=/; HttpOnly; SameSite=Strict\r\nCache-Control: no-store\r\nX-Tab: a\tb\r\n");
+        "Set-Cookie: gsid=abc; Path=/; HttpOnly; SameSite=Strict\r\nCache-Control: "
+        "no-store\r\nX-Tab: a\tb\r\n");
   CHECK(r.has_cache_control());
 }
 
-TEST_CASE("WriteResponse writes the head in order, with the longest reason phrase and large numbers") {
-  ResponsePolicy policy = ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
+TEST_CASE(
+    "WriteResponse writes the head in order, with the longest reason phrase and large numbers") {
+  ResponsePolicy policy =
+      ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
   Response r;
   r.SetStatus(431);
   r.SetContentType("text/html; charset=utf-8");
