@@ -123,8 +123,8 @@ enum class Verdict : uint8_t { kOk, kAlphabet, kNotCanonical };
 // overlap at all.) All 43 characters are decoded
 // before the alphabet is judged, so the time taken does not depend on where
 // a bad character sits. Two versions with one contract: this portable one,
-// and the AVX2 one below for the x86-64 processors that have it (Decode
-// picks).
+// and the AVX2 one below for the x86-64 processors that have it
+// (PickDecoder).
 Verdict DecodePortable(const char* text, uint8_t* out) {
   Bytes chunks[3];
   std::memcpy(&chunks[0], text, 16);
@@ -226,13 +226,18 @@ AMFGATE_AVX2 __m128i Bytes24(__m128i groups) {
 }
 #endif
 
-Verdict Decode(const char* text, uint8_t* out) {
+using Decoder = Verdict (*)(const char*, uint8_t*);
+
+Decoder PickDecoder() {
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2");
-  if (avx2) return DecodeAvx2(text, out);
+  __builtin_cpu_init();  // needed before main, where this runs
+  if (__builtin_cpu_supports("avx2")) return DecodeAvx2;
 #endif
-  return DecodePortable(text, out);
+  return DecodePortable;
 }
+
+// Chosen once, before main: a lookup makes one indirect call to its decoder.
+const Decoder kDecoder = PickDecoder();
 
 Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_view text) {
   if (text.size() != kTokenTextLength) return Failure{Code::kMalformed, "token length", 0};
@@ -250,13 +255,13 @@ Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_vi
 
 }  // namespace
 
-Result<Token> ParseToken(std::string_view text) { return ParseWith(Decode, text); }
+Result<Token> ParseToken(std::string_view text) { return ParseWith(kDecoder, text); }
 
 Result<Token> ParseTokenPortable(std::string_view text) { return ParseWith(DecodePortable, text); }
 
 Code DecodeToken(std::string_view text, Token* token) {
   if (text.size() != kTokenTextLength) return Code::kMalformed;
-  return Decode(text.data(), token->bytes.data()) == Verdict::kOk ? Code::kOk : Code::kMalformed;
+  return kDecoder(text.data(), token->bytes.data()) == Verdict::kOk ? Code::kOk : Code::kMalformed;
 }
 
 }  // namespace amfgate

@@ -17,15 +17,12 @@ uint32_t UserTable::Find(std::string_view name) const {
   return it == ids_.end() ? kNoUser : it->second;
 }
 
-std::string_view UserTable::Name(uint32_t id) const {
-  return id < names_.size() ? std::string_view(*names_[id]) : std::string_view();
-}
-
 bool UserTable::Validate() const {
   if (ids_.size() != names_.size()) return false;
   for (uint32_t id = 0; id < names_.size(); ++id) {
     auto it = ids_.find(std::string_view(*names_[id]));
-    if (it == ids_.end() || it->second != id || it->first.data() != names_[id]->data()) return false;
+    if (it == ids_.end() || it->second != id || it->first.data() != names_[id]->data())
+      return false;
   }
   return true;
 }

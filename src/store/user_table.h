@@ -27,8 +27,10 @@ class UserTable {
   uint32_t Intern(std::string_view name);
   // The id of a name already interned, or kNoUser.
   uint32_t Find(std::string_view name) const;
-  // Empty for an unknown id.
-  std::string_view Name(uint32_t id) const;
+  // Empty for an unknown id. Inline: every session lookup's view calls it.
+  std::string_view Name(uint32_t id) const {
+    return id < names_.size() ? std::string_view(*names_[id]) : std::string_view();
+  }
   uint32_t size() const { return static_cast<uint32_t>(names_.size()); }
 
   bool Validate() const;
