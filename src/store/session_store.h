@@ -67,13 +67,14 @@
 // Cost: a lookup decodes the text (PSHUFB tables on AVX2), opens the
 // selector and digests the secret (two AES-NI blocks side by side), reads
 // the one record the selector names, compares in constant time, touches and
-// builds the view: ~360 instructions, ~55 ns when the records are in cache.
+// builds the view: ~350 instructions, ~55 ns when the records are in cache.
 // With a million sessions the record is a cache miss, 160 ns on the
 // reference VM even with huge pages, but its address depends only on the
 // token, so the processor overlaps the misses of consecutive lookups (which
 // is why the path is kept short, and why the decoded token is stored exactly
 // as the halves the lookup loads: see token.cpp): bench_store measures
-// ~130-155 ns per lookup in random order on the shared 2-core machine.
+// 118-150 ns per lookup in random order on the shared 2-core machine (over
+// 200 ns while the other core runs builds: the two share a core's caches).
 // Redemption adds a 24-byte draw from the DRBG's pool (~20 ns; random.h), a
 // second record (the page session), the writes of the new session, its
 // family and wheel links, and the new token's encoding: ~600 ns.
