@@ -74,7 +74,8 @@
 // is why the path is kept short, and why the decoded token is stored exactly
 // as the halves the lookup loads: see token.cpp): bench_store measures
 // 118-150 ns per lookup in random order on the shared 2-core machine (over
-// 200 ns while the other core runs builds: the two share a core's caches).
+// 200 ns while builds run on the other vCPU, which shares the L3 and the
+// memory bandwidth).
 // Redemption adds a 24-byte draw from the DRBG's pool (~20 ns; random.h), a
 // second record (the page session), the writes of the new session, its
 // family and wheel links, and the new token's encoding: ~600 ns.
