@@ -21,6 +21,7 @@ class HeadWriter {
  public:
   explicit HeadWriter(char* at) : at_(at) {}
   void Put(std::string_view s) {
+    if (s.empty()) return;  // an empty view may hold a null pointer: no memcpy from it
     std::memcpy(at_, s.data(), s.size());
     at_ += s.size();
   }

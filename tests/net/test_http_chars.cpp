@@ -136,6 +136,11 @@ TEST_CASE(
   CHECK(n == head.size() + 123456);
   CHECK(out == "previous bytes|" + head + std::string(123456, 'b'));
 
+  // A default (null) date view and a default policy write nothing for them.
+  out.clear();
+  WriteResponse(r, ResponseFrame{true, true, false, 1}, ResponsePolicy(), std::string_view(), &out);
+  CHECK(out.starts_with("HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: "));
+
   // HEAD and 304: the head only; HTTP/1.0 keep-alive says so.
   Response empty;
   empty.SetStatus(304);
