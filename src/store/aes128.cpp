@@ -44,28 +44,12 @@ AMFGATE_AESNI __m128i NextRoundKey(__m128i key) {
   mbedtls_platform_zeroize(k, sizeof(k));
 }
 
-[[gnu::target("aes")]] void EncryptBlock(const uint8_t* round_keys, const uint8_t* in,
-                                         uint8_t* out) {
+AMFGATE_AESNI void EncryptBlock(const uint8_t* round_keys, const uint8_t* in, uint8_t* out) {
   const __m128i* k = reinterpret_cast<const __m128i*>(round_keys);
   __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), k[0]);
+#pragma GCC unroll 9
   for (int r = 1; r < kRounds; ++r) b = _mm_aesenc_si128(b, k[r]);
   _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_aesenclast_si128(b, k[kRounds]));
-}
-
-AMFGATE_AESNI void EncryptTwoBlocks(const uint8_t* round_keys_a, const uint8_t* in_a,
-                                    uint8_t* out_a, const uint8_t* round_keys_b,
-                                    const uint8_t* in_b, uint8_t* out_b) {
-  const __m128i* ka = reinterpret_cast<const __m128i*>(round_keys_a);
-  const __m128i* kb = reinterpret_cast<const __m128i*>(round_keys_b);
-  __m128i a = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in_a)), ka[0]);
-  __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in_b)), kb[0]);
-#pragma GCC unroll 9
-  for (int r = 1; r < kRounds; ++r) {
-    a = _mm_aesenc_si128(a, ka[r]);
-    b = _mm_aesenc_si128(b, kb[r]);
-  }
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out_a), _mm_aesenclast_si128(a, ka[kRounds]));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out_b), _mm_aesenclast_si128(b, kb[kRounds]));
 }
 
 bool HaveAesni() { return __builtin_cpu_supports("aes"); }
@@ -75,22 +59,15 @@ bool HaveAesni() { return false; }
 
 }  // namespace
 
-Aes128::Aes128() {
-  mbedtls_aes_init(&encrypt_);
-  mbedtls_aes_init(&decrypt_);
-}
+Aes128::Aes128() { mbedtls_aes_init(&encrypt_); }
 
 Aes128::~Aes128() {
   mbedtls_aes_free(&encrypt_);
-  mbedtls_aes_free(&decrypt_);
   mbedtls_platform_zeroize(round_keys_.data(), round_keys_.size());
 }
 
 bool Aes128::SetKey(std::span<const uint8_t, 16> key) {
-  if (mbedtls_aes_setkey_enc(&encrypt_, key.data(), 128) != 0 ||
-      mbedtls_aes_setkey_dec(&decrypt_, key.data(), 128) != 0) {
-    return false;
-  }
+  if (mbedtls_aes_setkey_enc(&encrypt_, key.data(), 128) != 0) return false;
   aesni_ = HaveAesni();
 #if defined(__x86_64__)
   if (aesni_) ExpandKey(key.data(), round_keys_.data());
@@ -98,27 +75,12 @@ bool Aes128::SetKey(std::span<const uint8_t, 16> key) {
   return true;
 }
 
-void Aes128::Encrypt(const uint8_t* in, uint8_t* out) const {
+AMFGATE_AES_TARGET void Aes128::Encrypt(const uint8_t* in, uint8_t* out) const {
 #if defined(__x86_64__)
   if (aesni_) return EncryptBlock(round_keys_.data(), in, out);
 #endif
   // Cannot fail for a context with a key set.
   mbedtls_aes_crypt_ecb(&encrypt_, MBEDTLS_AES_ENCRYPT, in, out);
-}
-
-AMFGATE_AES_TARGET void Aes128::EncryptTwo(const Aes128& a, const uint8_t* in_a, uint8_t* out_a,
-                                           const Aes128& b, const uint8_t* in_b, uint8_t* out_b) {
-#if defined(__x86_64__)
-  if (a.aesni_ && b.aesni_) {
-    return EncryptTwoBlocks(a.round_keys_.data(), in_a, out_a, b.round_keys_.data(), in_b, out_b);
-  }
-#endif
-  a.Encrypt(in_a, out_a);
-  b.Encrypt(in_b, out_b);
-}
-
-void Aes128::Decrypt(const uint8_t* in, uint8_t* out) const {
-  mbedtls_aes_crypt_ecb(&decrypt_, MBEDTLS_AES_DECRYPT, in, out);
 }
 
 }  // namespace amfgate

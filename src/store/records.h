@@ -25,7 +25,7 @@ using SecretDigest = std::array<uint8_t, 16>;
 enum class RecordKind : uint8_t { kFree = 0, kPage = 1, kGateway = 2 };
 
 struct alignas(64) SessionRecord {
-  uint64_t nonce = 0;          // sealed in the token's selector (token_keys.h)
+  uint64_t selector_hash = 0;  // keyed XXH3 of the token's selector
   SecretDigest digest{};       // one-way digest of the token's secret
   uint32_t idle_deadline = 0;  // ticks; never later than absolute_deadline; the wheel's due tick
   uint32_t absolute_deadline = 0;
@@ -58,7 +58,7 @@ static_assert(sizeof(SessionRecord) == 64, "a session is one cache line");
 enum class AliasState : uint8_t { kFree = 0, kPending = 1, kSpent = 2 };
 
 struct AliasRecord {
-  uint64_t nonce = 0;
+  uint64_t selector_hash = 0;
   SecretDigest digest{};
   std::array<uint8_t, 16> challenge{};  // first 16 bytes of SHA-256(verifier), if has_challenge
   uint32_t deadline = 0;                // ticks; the wheel's due tick

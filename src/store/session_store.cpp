@@ -19,8 +19,9 @@ namespace {
 constexpr Duration kMaxSessionLifetime = 24 * 24 * 3600 * kSecond;
 constexpr Duration kMaxAliasTtl = 600 * kSecond;
 constexpr uint32_t kMaxPendingAliases = 255;
-// A token's random bytes: its secret, and the nonce sealed in its selector.
-constexpr size_t kNonceBytes = 8;
+// A fresh selector colliding with a live one has probability ~n/2^64; a few
+// draws in a row mean the DRBG is broken, not unlucky.
+constexpr int kTokenDraws = 4;
 
 // Deadlines are ticks modulo 2^32, compared within a 2^31 window.
 bool TickBefore(uint64_t now_tick, uint32_t deadline) {
@@ -42,30 +43,6 @@ bool SameDigest(const SecretDigest& a, const SecretDigest& b) {
 }
 
 void Wipe(Token& token) { mbedtls_platform_zeroize(token.bytes.data(), token.bytes.size()); }
-
-// The selector names the record; the record must be live, hold the nonce the
-// selector carries (a freed and reused record has a new one) and the digest
-// of the token's secret. The record's address depends only on the token, so
-// the processor fetches it while the rest of the lookup is computed.
-template <typename Record, typename IsFree>
-[[gnu::always_inline]] inline uint32_t FindRecord(const TokenKeys& keys, SelectorDomain domain,
-                                                  const SlabPool<Record>& pool, const Token& token,
-                                                  IsFree is_free) {
-  SelectorFields fields;
-  SecretDigest digest;
-  if (!keys.Open(domain, token, &fields, &digest) || fields.index >= pool.high_water()) {
-    return kNoRecord;
-  }
-  const Record& record = pool[fields.index];
-  if (is_free(record) || record.nonce != fields.nonce || !SameDigest(digest, record.digest)) {
-    return kNoRecord;
-  }
-  return fields.index;
-}
-
-std::span<uint8_t, kSelectorBytes> SelectorOf(Token& token) {
-  return std::span<uint8_t, kTokenBytes>(token.bytes).first<kSelectorBytes>();
-}
 
 }  // namespace
 
@@ -156,14 +133,23 @@ MonoTime SessionStore::TickTime(uint32_t tick, uint64_t now_tick) const {
   return epoch_ + (static_cast<int64_t>(now_tick) + ahead) * kStoreTick;
 }
 
-[[gnu::always_inline]] inline uint32_t SessionStore::FindSession(const Token& token) const {
-  return FindRecord(keys_, SelectorDomain::kSession, sessions_, token,
-                    [](const SessionRecord& record) { return record.kind == RecordKind::kFree; });
+uint32_t SessionStore::FindSession(uint64_t hash) const {
+  return session_table_.Find(hash, [this](uint32_t i) { return sessions_[i].selector_hash; });
 }
 
-[[gnu::always_inline]] inline uint32_t SessionStore::FindAlias(const Token& token) const {
-  return FindRecord(keys_, SelectorDomain::kAlias, aliases_, token,
-                    [](const AliasRecord& alias) { return alias.state == AliasState::kFree; });
+uint32_t SessionStore::FindAlias(uint64_t hash) const {
+  return alias_table_.Find(hash, [this](uint32_t i) { return aliases_[i].selector_hash; });
+}
+
+// The selector's hash first, and its home slot prefetched at once, so that
+// the slot's cache miss overlaps the digest's computation instead of
+// following it.
+SessionStore::Presented SessionStore::Present(const Token& token, const KeyedTable& table) const {
+  Presented presented;
+  presented.hash = keys_.SelectorHash(token.selector());
+  table.Prefetch(presented.hash);
+  presented.digest = keys_.Digest(token.secret());
+  return presented;
 }
 
 bool SessionStore::IsLive(SessionHandle handle) const {
@@ -205,33 +191,37 @@ SessionView SessionStore::ViewOf(uint32_t index, uint64_t now_tick) const {
   };
 }
 
-// Selectors of live records never collide: each names its own record.
-Code SessionStore::NewToken(SelectorDomain domain, uint32_t index, Token* token, uint64_t* nonce,
-                            SecretDigest* digest) {
-  const std::span<uint8_t> random_part =
-      std::span<uint8_t>(token->bytes).subspan(kSelectorBytes - kNonceBytes);
-  if (random_.RandomBytes(random_part) != Code::kOk) return Code::kInternal;
-  std::memcpy(nonce, random_part.data(), kNonceBytes);
-  keys_.SealSelector(domain, SelectorFields{index, *nonce}, SelectorOf(*token));
-  *digest = keys_.Digest(token->secret());
-  return Code::kOk;
+Result<Token> SessionStore::FreshToken(bool session_table, uint64_t* hash) {
+  for (int draw = 0; draw < kTokenDraws; ++draw) {
+    Result<Token> token = random_.NewToken();
+    if (!token.ok()) return token;
+    *hash = keys_.SelectorHash(token->selector());
+    const uint32_t found = session_table ? FindSession(*hash) : FindAlias(*hash);
+    if (found == KeyedTable::kNone) return token;
+    Wipe(*token);
+  }
+  return Failure{Code::kInternal, "DRBG repeats selectors", 0};
 }
 
 Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
                                                MonoTime now) {
+  if (!session_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
+  uint64_t hash = 0;
+  Result<Token> token = FreshToken(true, &hash);
+  if (!token.ok()) return token.failure();
+
   uint32_t absolute = DeadlineTick(now + limits_.session_lifetime);
   if (kind == RecordKind::kGateway) {
     absolute = EarlierTick(absolute, sessions_[parent].absolute_deadline);
   }
   const uint32_t index = sessions_.Allocate();
-  if (index == kNoRecord) return Failure{Code::kInternal, "out of memory", 0};
-  SessionRecord& record = sessions_[index];
-  Token token;
-  if (NewToken(SelectorDomain::kSession, index, &token, &record.nonce, &record.digest) !=
-      Code::kOk) {
-    sessions_.Free(index);  // still marked free: nothing else was written
-    return Failure{Code::kInternal, "DRBG failure", 0};
+  if (index == kNoRecord) {
+    Wipe(*token);
+    return Failure{Code::kInternal, "out of memory", 0};
   }
+  SessionRecord& record = sessions_[index];
+  record.selector_hash = hash;
+  record.digest = keys_.Digest(token->secret());
   record.absolute_deadline = absolute;
   record.idle_deadline = EarlierTick(DeadlineTick(now + limits_.session_idle), absolute);
   record.user = user;
@@ -248,10 +238,11 @@ Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, u
     page.family.page.first_child = index;
     ++gateway_sessions_;
   }
+  session_table_.Insert(hash, index);
   session_wheel_.Schedule(index);
 
-  NewSession created{EncodeToken(token), ViewOf(index, NowTick(now))};
-  Wipe(token);
+  NewSession created{EncodeToken(*token), ViewOf(index, NowTick(now))};
+  Wipe(*token);
   return created;
 }
 
@@ -267,9 +258,13 @@ Result<SessionView> SessionStore::LookupSession(std::string_view token_text, Ses
                                                 MonoTime now) {
   Token token;
   if (DecodeToken(token_text, &token) != Code::kOk) return Failure{Code::kMalformed, "token", 0};
-  const uint32_t index = FindSession(token);
-  if (index == kNoRecord) return Failure{Code::kNotFound, "unknown session", 0};
+  const Presented presented = Present(token, session_table_);
+  const uint32_t index = FindSession(presented.hash);
+  if (index == KeyedTable::kNone) return Failure{Code::kNotFound, "unknown session", 0};
   SessionRecord& record = sessions_[index];
+  if (!SameDigest(presented.digest, record.digest)) {
+    return Failure{Code::kNotFound, "unknown session", 0};
+  }
   const RecordKind want = expected == SessionKind::kPage ? RecordKind::kPage : RecordKind::kGateway;
   if (record.kind != want) return Failure{Code::kNotFound, "other kind of session", 0};
   const uint64_t now_tick = NowTick(now);
@@ -328,6 +323,7 @@ uint32_t SessionStore::EndRecord(uint32_t index) {
 void SessionStore::FreeSession(uint32_t index) {
   SessionRecord& record = sessions_[index];
   session_wheel_.Cancel(index);
+  session_table_.Erase(record.selector_hash, index);
   if (record.kind == RecordKind::kPage) {
     --page_sessions_;
   } else {
@@ -350,14 +346,19 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   if (owner.family.page.pending_aliases >= limits_.max_pending_aliases) {
     return Failure{Code::kBusy, "max_pending_aliases reached", 0};
   }
+  if (!alias_table_.Reserve()) return Failure{Code::kInternal, "out of memory", 0};
+  uint64_t hash = 0;
+  Result<Token> token = FreshToken(false, &hash);
+  if (!token.ok()) return token.failure();
+
   const uint32_t index = aliases_.Allocate();
-  if (index == kNoRecord) return Failure{Code::kInternal, "out of memory", 0};
-  AliasRecord& alias = aliases_[index];
-  Token token;
-  if (NewToken(SelectorDomain::kAlias, index, &token, &alias.nonce, &alias.digest) != Code::kOk) {
-    aliases_.Free(index);  // still marked free: nothing else was written
-    return Failure{Code::kInternal, "DRBG failure", 0};
+  if (index == kNoRecord) {
+    Wipe(*token);
+    return Failure{Code::kInternal, "out of memory", 0};
   }
+  AliasRecord& alias = aliases_[index];
+  alias.selector_hash = hash;
+  alias.digest = keys_.Digest(token->secret());
   alias.has_challenge = challenge != nullptr;
   alias.challenge = {};
   if (challenge != nullptr)
@@ -370,11 +371,12 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   ++owner.family.page.pending_aliases;
   alias.wheel = WheelLinks{};
   alias.state = AliasState::kPending;
+  alias_table_.Insert(hash, index);
   alias_wheel_.Schedule(index);
   ++pending_aliases_;
 
-  NewAlias minted{EncodeToken(token), TickTime(alias.deadline, now_tick)};
-  Wipe(token);
+  NewAlias minted{EncodeToken(*token), TickTime(alias.deadline, now_tick)};
+  Wipe(*token);
   return minted;
 }
 
@@ -397,6 +399,7 @@ void SessionStore::UnlinkPendingAlias(uint32_t index) {
 void SessionStore::FreeAlias(uint32_t index) {
   AliasRecord& alias = aliases_[index];
   alias_wheel_.Cancel(index);
+  alias_table_.Erase(alias.selector_hash, index);
   if (alias.state == AliasState::kPending) {
     --pending_aliases_;
   } else {
@@ -427,9 +430,11 @@ Redemption SessionStore::RedeemAlias(std::string_view alias_text, MonoTime now,
   };
   Token token;
   if (DecodeToken(alias_text, &token) != Code::kOk) return deny(Denial::kMalformed);
-  const uint32_t index = FindAlias(token);
-  if (index == kNoRecord) return deny(Denial::kUnknown);
+  const Presented presented = Present(token, alias_table_);
+  const uint32_t index = FindAlias(presented.hash);
+  if (index == KeyedTable::kNone) return deny(Denial::kUnknown);
   AliasRecord& alias = aliases_[index];
+  if (!SameDigest(presented.digest, alias.digest)) return deny(Denial::kUnknown);
   const uint64_t now_tick = NowTick(now);
   if (!TickBefore(now_tick, alias.deadline)) return deny(Denial::kExpired);
 
@@ -522,9 +527,12 @@ std::string_view SessionStore::UserName(UserId user) const { return users_.Name(
 TokenTag SessionStore::Tag(std::string_view token_text) const { return keys_.Tag(token_text); }
 
 bool SessionStore::Validate() const {
+  const auto session_hash = [this](uint32_t i) { return sessions_[i].selector_hash; };
+  const auto alias_hash = [this](uint32_t i) { return aliases_[i].selector_hash; };
   if (!users_.Validate() ||
       !sessions_.Validate([this](uint32_t i) { return sessions_[i].kind == RecordKind::kFree; }) ||
       !aliases_.Validate([this](uint32_t i) { return aliases_[i].state == AliasState::kFree; }) ||
+      !session_table_.Validate(session_hash) || !alias_table_.Validate(alias_hash) ||
       !session_wheel_.Validate() || !alias_wheel_.Validate()) {
     return false;
   }
@@ -547,13 +555,14 @@ bool SessionStore::Validate() const {
     if (!ValidateAlias(i)) return false;
   }
   return pages == page_sessions_ && gateways == gateway_sessions_ && pending == pending_aliases_ &&
-         spent == alias_tombstones_ && session_wheel_.size() == SessionCount() &&
+         spent == alias_tombstones_ && session_table_.size() == SessionCount() &&
+         alias_table_.size() == AliasCount() && session_wheel_.size() == SessionCount() &&
          alias_wheel_.size() == AliasCount();
 }
 
 bool SessionStore::ValidateSession(uint32_t index) const {
   const SessionRecord& record = sessions_[index];
-  if (!session_wheel_.IsScheduled(index)) return false;
+  if (FindSession(record.selector_hash) != index || !session_wheel_.IsScheduled(index)) return false;
   if (static_cast<int32_t>(record.idle_deadline - record.absolute_deadline) > 0) return false;
   if (record.user >= users_.size()) return false;
   const uint32_t high = sessions_.high_water();
@@ -608,7 +617,7 @@ bool SessionStore::ValidateSession(uint32_t index) const {
 
 bool SessionStore::ValidateAlias(uint32_t index) const {
   const AliasRecord& alias = aliases_[index];
-  if (!alias_wheel_.IsScheduled(index)) return false;
+  if (FindAlias(alias.selector_hash) != index || !alias_wheel_.IsScheduled(index)) return false;
   if (alias.state == AliasState::kSpent) return true;
   const AliasRecord::Pending& links = alias.link.pending;
   if (links.page >= sessions_.high_water() || sessions_[links.page].kind != RecordKind::kPage) {

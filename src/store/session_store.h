@@ -90,6 +90,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "store/keyed_table.h"
 #include "store/records.h"
 #include "store/slab_pool.h"
 #include "store/timer_wheel.h"
@@ -293,17 +294,21 @@ class SessionStore {
 
   uint32_t SessionCount() const { return page_sessions_ + gateway_sessions_; }
   uint32_t AliasCount() const { return pending_aliases_ + alias_tombstones_; }
-  // The live record a token names, or kNoRecord.
-  uint32_t FindSession(const Token& token) const;
-  uint32_t FindAlias(const Token& token) const;
+  uint32_t FindSession(uint64_t hash) const;
+  uint32_t FindAlias(uint64_t hash) const;
+  // What a lookup needs of a presented token.
+  struct Presented {
+    uint64_t hash = 0;
+    SecretDigest digest{};
+  };
+  Presented Present(const Token& token, const KeyedTable& table) const;
   bool IsLive(SessionHandle handle) const;
   bool IsValidAt(const SessionRecord& record, uint64_t now_tick) const;
   void Touch(SessionRecord& record, MonoTime now);
   SessionView ViewOf(uint32_t index, uint64_t now_tick) const;
 
-  // A fresh token naming record `index`, and what the record keeps of it.
-  Code NewToken(SelectorDomain domain, uint32_t index, Token* token, uint64_t* nonce,
-                SecretDigest* digest);
+  // A fresh token whose selector hash is not yet in `table`.
+  Result<Token> FreshToken(bool session_table, uint64_t* hash);
   Result<NewSession> InsertSession(RecordKind kind, uint32_t user, uint32_t parent, MonoTime now);
   // Ends a session and, for a page session, its family; returns the number
   // of records freed.
@@ -323,6 +328,8 @@ class SessionStore {
   UserTable users_;
   SlabPool<SessionRecord> sessions_;
   SlabPool<AliasRecord> aliases_;
+  KeyedTable session_table_;
+  KeyedTable alias_table_;
   SessionEntries session_entries_{&sessions_};
   AliasEntries alias_entries_{&aliases_};
   TimerWheel<SessionEntries> session_wheel_;

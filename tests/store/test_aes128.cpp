@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+
 #include <mbedtls/aes.h>
 
 #include <array>
@@ -9,7 +10,7 @@
 
 using namespace amfgate;
 
-TEST_CASE("AES-128 matches the FIPS-197 example both ways") {
+TEST_CASE("AES-128 matches the FIPS-197 example") {
   // FIPS-197 appendix C.1.
   const std::array<uint8_t, 16> key = {0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07,
                                        0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
@@ -22,8 +23,6 @@ TEST_CASE("AES-128 matches the FIPS-197 example both ways") {
   std::array<uint8_t, 16> out{};
   aes.Encrypt(plain.data(), out.data());
   CHECK(out == cipher);
-  aes.Decrypt(cipher.data(), out.data());
-  CHECK(out == plain);
 }
 
 TEST_CASE("AES-128 agrees with mbedTLS for random keys and blocks, in place too") {
@@ -39,29 +38,12 @@ TEST_CASE("AES-128 agrees with mbedTLS for random keys and blocks, in place too"
     mbedtls_aes_init(&reference);
     REQUIRE(mbedtls_aes_setkey_enc(&reference, key.data(), 128) == 0);
     std::array<uint8_t, 16> expected;
-    REQUIRE(mbedtls_aes_crypt_ecb(&reference, MBEDTLS_AES_ENCRYPT, block.data(), expected.data()) ==
-            0);
+    REQUIRE(mbedtls_aes_crypt_ecb(&reference, MBEDTLS_AES_ENCRYPT, block.data(), expected.data()) == 0);
     mbedtls_aes_free(&reference);
     std::array<uint8_t, 16> out;
     aes.Encrypt(block.data(), out.data());
     CHECK(out == expected);
     aes.Encrypt(block.data(), block.data());
     CHECK(block == expected);
-    aes.Decrypt(block.data(), block.data());
-    aes.Encrypt(block.data(), out.data());
-    CHECK(out == expected);
-
-    // Two keys side by side give what each gives alone.
-    Aes128 other;
-    std::array<uint8_t, 16> other_key = key;
-    other_key[trial % 16] ^= 1;
-    REQUIRE(other.SetKey(other_key));
-    std::array<uint8_t, 16> alone;
-    other.Encrypt(expected.data(), alone.data());
-    std::array<uint8_t, 16> first;
-    std::array<uint8_t, 16> second;
-    Aes128::EncryptTwo(aes, block.data(), first.data(), other, expected.data(), second.data());
-    CHECK(first == expected);
-    CHECK(second == alone);
   }
 }
