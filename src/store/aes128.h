@@ -13,11 +13,11 @@
 // and wipes its key schedule on destruction; never copied or moved.
 #pragma once
 
+#include <mbedtls/aes.h>
+
 #include <array>
 #include <cstdint>
 #include <span>
-
-#include <mbedtls/aes.h>
 
 #if defined(__x86_64__)
 #define AMFGATE_AES_TARGET [[gnu::target("aes")]]

@@ -135,7 +135,7 @@ class KeyedTable {
   void Migrate();
 
   Table current_;
-  Table old_;            // being drained into current_; empty when not growing
+  Table old_;             // being drained into current_; empty when not growing
   uint32_t drained_ = 0;  // old_ slots below this are empty
 };
 

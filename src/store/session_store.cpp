@@ -562,7 +562,8 @@ bool SessionStore::Validate() const {
 
 bool SessionStore::ValidateSession(uint32_t index) const {
   const SessionRecord& record = sessions_[index];
-  if (FindSession(record.selector_hash) != index || !session_wheel_.IsScheduled(index)) return false;
+  if (FindSession(record.selector_hash) != index || !session_wheel_.IsScheduled(index))
+    return false;
   if (static_cast<int32_t>(record.idle_deadline - record.absolute_deadline) > 0) return false;
   if (record.user >= users_.size()) return false;
   const uint32_t high = sessions_.high_water();

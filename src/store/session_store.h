@@ -10,30 +10,24 @@
 // using a gateway session also touches its parent's idle deadline (the user is
 // active in the embedded client even while the page itself sits idle).
 //
-// Tokens and the threat model. Every token is 32 bytes: a 16-byte selector
-// and a 16-byte secret, both unpredictable (token.h). The store never keeps a
+// Tokens and the threat model. Every token is 32 bytes from the DRBG
+// (token.h): a 16-byte selector and a 16-byte secret. The store never keeps a
 // token in the clear:
-//   - the selector *is* the record's address, sealed: AES-128 under a
-//     per-process random key of (record index, a 32-bit domain word saying
-//     session or alias, a 64-bit random nonce), see token_keys.h. A lookup
-//     opens it with one AES block and goes straight to the record, with no
-//     table to probe; the record keeps the nonce, so a token for a freed and
-//     reused record, or a selector made up by an attacker (who lacks the key:
-//     2^-32 to get the domain right, then 2^-64 to hit a live nonce), finds
-//     nothing. Live selectors cannot collide: each names its own record.
+//   - it finds a record by XXH3-64 of the selector keyed with a per-process
+//     random 192-byte secret (an attacker cannot aim collisions at the table
+//     without that key);
 //   - it keeps a 16-byte digest of the secret, D = AES-128_K(s) XOR s (the
-//     Davies-Meyer / Matyas-Meyer-Oseas one-way function) under another
-//     per-process random key K, and compares digests in constant time.
-// A memory dump (or a core file) therefore reveals keys, nonces and digests:
-// enough to recompute the selectors of live tokens, but no usable token,
-// since turning a digest back into a secret means inverting Davies-Meyer, a
-// 2^128 preimage search even with K known. SHA-256 would do the same job but
-// costs ~410 ns per call on this machine (mbedTLS has no SHA-NI path on x86)
-// against ~10 ns for an AES-NI block, on the path of every request. The
-// digest need not resist a guess of the secret (128 random bits). Logs name a
-// token only by Tag(): 64 bits of XXH3 under a third per-process key, which
-// links log lines together within one process life and reveals nothing about
-// the token.
+//     Davies-Meyer / Matyas-Meyer-Oseas one-way function) under a per-process
+//     random key K, and compares digests with mbedtls_ct_memcmp.
+// A memory dump (or a core file) therefore reveals keys, hashes and digests
+// but no usable token: turning a digest back into a secret means inverting
+// Davies-Meyer, a 2^128 preimage search even with K known. SHA-256 would do
+// the same job but costs ~410 ns per call on this machine (mbedTLS has no
+// SHA-NI path on x86) against ~10 ns for one AES-NI block (inline: aes128.h), on the path of
+// every request. The digest need not resist a guess of the secret (128
+// random bits). Logs name a token only by Tag(): 64 bits of XXH3 under a
+// third per-process key, which links log lines together within one process
+// life and reveals nothing about the token.
 //
 // Time. Deadlines are MonoTime; the store keeps them at a resolution of
 // kStoreTick (1 ms), rounded down, in 32-bit counters relative to the time the
@@ -57,29 +51,30 @@
 // redemption created (Denial::kReplayed: the caller logs a security event).
 //
 // Memory (x86-64): a session record is 64 bytes (one cache line), an alias
-// record 72, and there is no index beside them (the selector names the
-// record). Records live in slabs (slab_pool.h) mapped as the store grows and
-// never unmapped; freed records are reused, so steady-state operation does
-// not allocate and growth never stalls the loop. Memory follows the live
-// entries, not the caps: bench_store measures 65 bytes per session and 73 per
-// alias at a million of each (the records plus their share of slab pages).
+// record 72; each table slot is 8 bytes at a load factor between 3/8 and 3/4
+// (so 11 to 21 bytes per entry; for a short while after a table doubles, the
+// old half-size table is still being drained). Records live in slabs
+// (slab_pool.h) mapped as the store grows and never unmapped; freed records
+// are reused and the tables grow incrementally (keyed_table.h), so
+// steady-state operation does not allocate and growth never stalls the loop.
+// Memory follows the live entries, not the caps: bench_store measures 82
+// bytes per session and 90 per alias at a million of each.
 //
-// Cost: a lookup decodes the text (PSHUFB tables on AVX2), opens the
-// selector and digests the secret (two AES-NI blocks side by side), reads
-// the one record the selector names, compares in constant time, touches and
-// builds the view: ~350 instructions, ~55 ns when the records are in cache.
-// With a million sessions the record is a cache miss, 160 ns on the
-// reference VM even with huge pages, but its address depends only on the
-// token, so the processor overlaps the misses of consecutive lookups (which
-// is why the path is kept short, and why the decoded token is stored exactly
-// as the halves the lookup loads: see token.cpp): bench_store measures
-// 118-150 ns per lookup in random order on the shared 2-core machine (over
-// 200 ns while builds run on the other vCPU, which shares the L3 and the
-// memory bandwidth).
-// Redemption adds a 24-byte draw from the DRBG's pool (~20 ns; random.h), a
-// second record (the page session), the writes of the new session, its
-// family and wheel links, and the new token's encoding: ~600 ns.
-// bench/bench_store.cpp measures all of this.
+// Cost: a lookup decodes the text (PSHUFB tables on AVX2), hashes the
+// selector (inline XXH3) and prefetches its home slot at once, digests the
+// secret (one inline AES-NI block) while that slot is fetched, probes, reads
+// the record the slot names, compares in constant time, touches and builds
+// the view: ~340 instructions, ~50 ns with everything in cache. With a
+// million sessions the slot and then the record are two dependent cache
+// misses (160 ns each on the reference VM, even with huge pages); what keeps
+// a lookup well under their sum is that consecutive lookups overlap their
+// misses, which needs each lookup short (the processor's reorder window
+// holds ~500 instructions) and the decoded token stored exactly as the
+// halves the lookup loads (token.cpp). bench_store measures ~230 ns per
+// lookup in random order on the shared 2-core machine. Redemption adds a
+// 32-byte draw from the DRBG's pool (~20 ns; random.h), a second record (the
+// page session), the new session's table insert, family and wheel links, and
+// the new token's encoding. bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>
@@ -117,8 +112,7 @@ struct StoreLimits {
   Status Check() const;
 };
 
-// Caps stay below this (index space: a record's 32-bit index is sealed in its
-// tokens' selectors; and a sane memory bound).
+// Caps and table sizes stay below this (index space, and a sane memory bound).
 constexpr uint32_t kMaxStoreEntries = 1u << 28;
 
 enum class SessionKind : uint8_t { kPage = 1, kGateway = 2 };
@@ -267,8 +261,8 @@ class SessionStore {
   std::string_view UserName(UserId user) const;
   TokenTag Tag(std::string_view token_text) const;
 
-  // Checks every invariant of the records, family links and the wheels;
-  // O(entries). For tests and debug builds.
+  // Checks every invariant of the tables, records, family links and the
+  // wheels; O(entries). For tests and debug builds.
   bool Validate() const;
 
  private:

@@ -1,13 +1,11 @@
-// Tokens: the 32 bytes behind every session id and alias, and their
+// Tokens: the 32 random bytes behind every session id and alias, and their
 // 43-character base64url text (RFC 4648 section 5, no padding).
 //
 // A token is two halves. The first 16 bytes are the *selector*: the store
-// seals the record's index into it under a per-process key (token_keys.h),
-// so it names the record. The last 16 bytes are the *secret*, straight from
-// the DRBG: the store keeps only a one-way digest of it and compares digests
-// in constant time (see session_store.h for the threat model). Without the
-// process's keys both halves look uniformly random, so the selector alone is
-// also unguessable.
+// finds a record by a keyed hash of it. The last 16 bytes are the *secret*:
+// the store keeps only a one-way digest of it and compares digests in
+// constant time (see session_store.h for the threat model). Both halves are
+// uniformly random, so the selector alone is also unguessable.
 //
 // Parsing is strict and happens before any lookup: exactly 43 characters from
 // the base64url alphabet, and the last character must carry zero in its two

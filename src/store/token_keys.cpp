@@ -26,7 +26,8 @@ Status TokenKeys::Init(Random& random) {
                      random.RandomBytes(digest_key) == Code::kOk;
   const bool keyed = drawn && digest_key_.SetKey(digest_key);
   mbedtls_platform_zeroize(digest_key.data(), digest_key.size());
-  if (!drawn) return Status::Error(Code::kInternal, "store: the DRBG failed to produce the table keys");
+  if (!drawn)
+    return Status::Error(Code::kInternal, "store: the DRBG failed to produce the table keys");
   if (!keyed) return Status::Error(Code::kInternal, "store: AES key setup failed");
   return Status::Ok();
 }
@@ -52,7 +53,8 @@ SecretDigest TokenKeys::Digest(std::span<const uint8_t, kSecretBytes> secret) co
 
 TokenTag TokenKeys::Tag(std::string_view text) const {
   static constexpr char kHex[] = "0123456789abcdef";
-  uint64_t h = XXH3_64bits_withSecret(text.data(), text.size(), tag_secret_.data(), tag_secret_.size());
+  uint64_t h =
+      XXH3_64bits_withSecret(text.data(), text.size(), tag_secret_.data(), tag_secret_.size());
   TokenTag tag;
   for (size_t i = 0; i < tag.chars.size(); ++i) {
     tag.chars[tag.chars.size() - 1 - i] = kHex[h & 15];

@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <mbedtls/aes.h>
 
 #include <array>
@@ -38,7 +37,8 @@ TEST_CASE("AES-128 agrees with mbedTLS for random keys and blocks, in place too"
     mbedtls_aes_init(&reference);
     REQUIRE(mbedtls_aes_setkey_enc(&reference, key.data(), 128) == 0);
     std::array<uint8_t, 16> expected;
-    REQUIRE(mbedtls_aes_crypt_ecb(&reference, MBEDTLS_AES_ENCRYPT, block.data(), expected.data()) == 0);
+    REQUIRE(mbedtls_aes_crypt_ecb(&reference, MBEDTLS_AES_ENCRYPT, block.data(), expected.data()) ==
+            0);
     mbedtls_aes_free(&reference);
     std::array<uint8_t, 16> out;
     aes.Encrypt(block.data(), out.data());
