@@ -18,16 +18,18 @@
 //     without that key);
 //   - it keeps a 16-byte digest of the secret, D = AES-128_K(s) XOR s (the
 //     Davies-Meyer / Matyas-Meyer-Oseas one-way function) under a per-process
-//     random key K, and compares digests with mbedtls_ct_memcmp.
+//     random key K, and compares digests in constant time (two XORs and an
+//     OR over the 16 bytes, no branch before the answer: what
+//     mbedtls_ct_memcmp does, without its ~150-instruction byte loop).
 // A memory dump (or a core file) therefore reveals keys, hashes and digests
 // but no usable token: turning a digest back into a secret means inverting
 // Davies-Meyer, a 2^128 preimage search even with K known. SHA-256 would do
 // the same job but costs ~410 ns per call on this machine (mbedTLS has no
-// SHA-NI path on x86) against ~10 ns for one AES-NI block (inline: aes128.h), on the path of
-// every request. The digest need not resist a guess of the secret (128
-// random bits). Logs name a token only by Tag(): 64 bits of XXH3 under a
-// third per-process key, which links log lines together within one process
-// life and reveals nothing about the token.
+// SHA-NI path on x86) against ~10 ns for one inline AES-NI block
+// (aes128.h), on the path of every request. The digest need not resist a
+// guess of the secret (128 random bits). Logs name a token only by Tag(): 64
+// bits of XXH3 under a third per-process key, which links log lines together
+// within one process life and reveals nothing about the token.
 //
 // Time. Deadlines are MonoTime; the store keeps them at a resolution of
 // kStoreTick (1 ms), rounded down, in 32-bit counters relative to the time the
