@@ -133,7 +133,7 @@ MonoTime SessionStore::TickTime(uint32_t tick, uint64_t now_tick) const {
   return epoch_ + (static_cast<int64_t>(now_tick) + ahead) * kStoreTick;
 }
 
-uint32_t SessionStore::FindSession(uint64_t hash) const {
+[[gnu::always_inline]] inline uint32_t SessionStore::FindSession(uint64_t hash) const {
   return session_table_.Find(hash, [this](uint32_t i) { return sessions_[i].selector_hash; });
 }
 
@@ -144,7 +144,8 @@ uint32_t SessionStore::FindAlias(uint64_t hash) const {
 // The selector's hash first, and its home slot prefetched at once, so that
 // the slot's cache miss overlaps the digest's computation instead of
 // following it.
-SessionStore::Presented SessionStore::Present(const Token& token, const KeyedTable& table) const {
+[[gnu::always_inline]] inline SessionStore::Presented SessionStore::Present(
+    const Token& token, const KeyedTable& table) const {
   Presented presented;
   presented.hash = keys_.SelectorHash(token.selector());
   table.Prefetch(presented.hash);
@@ -176,7 +177,8 @@ void SessionStore::Touch(SessionRecord& record, MonoTime now) {
 }
 
 // Built in one go (every field once), as it is on every lookup's path.
-SessionView SessionStore::ViewOf(uint32_t index, uint64_t now_tick) const {
+[[gnu::always_inline]] inline SessionView SessionStore::ViewOf(uint32_t index,
+                                                               uint64_t now_tick) const {
   const SessionRecord& record = sessions_[index];
   const bool page = record.kind == RecordKind::kPage;
   const uint32_t parent = page ? SessionHandle::kNoIndex : record.family.gateway.parent;
