@@ -66,17 +66,19 @@
 // selector (inline XXH3) and prefetches its home slot at once, digests the
 // secret (one inline AES-NI block) while that slot is fetched, probes, reads
 // the record the slot names, compares in constant time, touches and builds
-// the view: ~340 instructions, ~50 ns with everything in cache. With a
-// million sessions the slot and then the record are two dependent cache
-// misses (160 ns each on the reference VM, even with huge pages); what keeps
-// a lookup well under their sum is that consecutive lookups overlap their
-// misses, which needs each lookup short (the processor's reorder window
-// holds ~500 instructions) and the decoded token stored exactly as the
-// halves the lookup loads (token.cpp). bench_store measures ~230 ns per
-// lookup in random order on the shared 2-core machine. Redemption adds a
-// 32-byte draw from the DRBG's pool (~20 ns; random.h), a second record (the
-// page session), the new session's table insert, family and wheel links, and
-// the new token's encoding. bench/bench_store.cpp measures all of this.
+// the view: ~315 instructions, ~50 ns with everything in cache. With a
+// million sessions the slot (in a 16 MB table) and then the record (in 64
+// MB of slabs) are two dependent cache misses, 140-160 ns each on the
+// reference VM even with huge pages (its share of the L3 holds about 8 MB).
+// What keeps a lookup under their sum is that consecutive lookups overlap
+// their misses: the processor's reorder window (~500 instructions) holds
+// about two lookups, which is why the path is kept short and why the decoded
+// token is stored exactly as the halves the lookup loads (token.cpp).
+// bench_store measures ~180-190 ns per lookup in random order on the shared
+// 2-core machine. Redemption adds a 32-byte draw from the DRBG's pool (~20
+// ns; random.h), a second record (the page session), the new session's
+// table insert, family and wheel links, and the new token's encoding:
+// ~800 ns. bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>
