@@ -2,10 +2,9 @@
 // records (16 MB of 64-byte records, a whole number of huge pages for any
 // record size that is a multiple of 8: see mapped_region.h).
 //
-// Why indices: the store links records to each other (families, wheel
-// lists) with 32-bit indices instead of 64-bit pointers, which is what keeps
-// a session record at one cache line, and a token's selector names its
-// record by index. A slab never moves once mapped,
+// Why indices: the store links records to each other (families, wheel lists,
+// table slots) with 32-bit indices instead of 64-bit pointers, which is what
+// keeps a session record at one cache line. A slab never moves once mapped,
 // so a reference stays valid until its record is freed.
 //
 // Allocation takes a record from the free list (the most recently freed
