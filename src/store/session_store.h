@@ -18,9 +18,10 @@
 //     without that key);
 //   - it keeps a 16-byte digest of the secret, D = AES-128_K(s) XOR s (the
 //     Davies-Meyer / Matyas-Meyer-Oseas one-way function) under a per-process
-//     random key K, and compares digests in constant time (two XORs and an
-//     OR over the 16 bytes, no branch before the answer: what
-//     mbedtls_ct_memcmp does, without its ~150-instruction byte loop).
+//     random key K, and compares digests in constant time with
+//     mbedtls_ct_memcmp (its byte loop is ~150 instructions, a third of a
+//     lookup, but its constant time is the library's promise rather than
+//     an accident of how a compiler lowers our own XORs).
 // A memory dump (or a core file) therefore reveals keys, hashes and digests
 // but no usable token: turning a digest back into a secret means inverting
 // Davies-Meyer, a 2^128 preimage search even with K known. SHA-256 would do
