@@ -67,7 +67,8 @@
 // selector (inline XXH3) and prefetches its home slot at once, digests the
 // secret (one inline AES-NI block) while that slot is fetched, probes, reads
 // the record the slot names, compares in constant time, touches and builds
-// the view: ~315 instructions, ~50 ns with everything in cache. With a
+// the view: ~465 instructions (a third of them mbedtls_ct_memcmp's byte
+// loop), ~60 ns with everything in cache. With a
 // million sessions the slot (in a 16 MB table) and then the record (in 64
 // MB of slabs) are two dependent cache misses, 140-160 ns each on the
 // reference VM even with huge pages (random reads over 4 MB cost 37 ns
@@ -76,8 +77,8 @@
 // their misses: the processor's reorder window (~500 instructions) holds
 // about two lookups, which is why the path is kept short and why the decoded
 // token is stored exactly as the halves the lookup loads (token.cpp).
-// bench_store measures ~180-190 ns per lookup in random order on the shared
-// 2-core machine. Redemption adds a 32-byte draw from the DRBG's pool (~20
+// bench_store measures ~210-270 ns per lookup in random order on the shared
+// 2-core machine in its good runs (up to ~450 ns when the other vCPU is busy). Redemption adds a 32-byte draw from the DRBG's pool (~20
 // ns; random.h), a second record (the page session), the new session's
 // table insert, family and wheel links, and the new token's encoding:
 // ~800 ns. bench/bench_store.cpp measures all of this.
