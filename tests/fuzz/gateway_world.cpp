@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "../support/direct_request.h"
 #include "core/log.h"
 #include "fuzz_check.h"
 #include "net/http_message.h"
@@ -55,20 +56,7 @@ Reply GatewayWorld::Send(Browser& b, std::string_view method, std::string_view t
   if (!cookie.empty()) headers.emplace_back("Cookie", cookie);
   std::vector<HeaderField> fields = {{"Host", "127.0.0.1"}};
   for (const auto& [k, v] : headers) fields.push_back({k, v});
-  Request request;
-  request.method_text = method;
-  request.method = method == "GET"       ? Method::kGet
-                   : method == "HEAD"    ? Method::kHead
-                   : method == "POST"    ? Method::kPost
-                   : method == "OPTIONS" ? Method::kOptions
-                   : method == "PUT"     ? Method::kPut
-                                         : Method::kOther;
-  request.target = target;
-  size_t q = target.find('?');
-  request.path = target.substr(0, q);
-  request.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-  request.headers = fields;
-  request.body = body;
+  Request request = testing::DirectRequest(method, target, body, fields);
   request.peer.family = 2;  // AF_INET
   request.peer.bytes[0] = 10;
   request.peer.bytes[3] = b.address;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
+#include "../support/direct_request.h"
 #include "amf/value.h"
 
 namespace amfgate::testing {
@@ -58,7 +59,8 @@ void Browser::Absorb(const Reply& reply) {
     size_t eq = line.find('=');
     size_t semi = line.find(';');
     std::string name = line.substr(0, eq);
-    std::string value = line.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
+    std::string value =
+        line.substr(eq + 1, semi == std::string::npos ? std::string::npos : semi - eq - 1);
     if (line.find("Max-Age=0;") != std::string::npos || value.empty()) {
       jar_.erase(name);
     } else {
@@ -83,8 +85,10 @@ std::optional<std::string> Browser::Get(const std::string& name) const {
 }
 
 Rig::Rig(Config config, bool tls) : config_(std::move(config)), tls_(tls) {
-  if (config_.public_origin.empty()) config_.public_origin = tls ? "https://127.0.0.1:8443" : "http://127.0.0.1:8080";
-  DefaultLogger().SetCapture([this](char, std::string_view line) { log_lines_.emplace_back(line); });
+  if (config_.public_origin.empty())
+    config_.public_origin = tls ? "https://127.0.0.1:8443" : "http://127.0.0.1:8080";
+  DefaultLogger().SetCapture(
+      [this](char, std::string_view line) { log_lines_.emplace_back(line); });
   HandoffHooks hooks;
   hooks.clock = [this] { return clock_.now(); };
   hooks.wall_millis = [] { return 1.7e12; };
@@ -108,23 +112,12 @@ void Rig::CheckNoTokenInLogs() const {
 
 Reply Rig::Send(std::string_view method, std::string_view target, std::string_view body,
                 std::vector<std::pair<std::string, std::string>> headers, Browser* browser) {
-  if (browser != nullptr && !browser->jar().empty()) headers.emplace_back("Cookie", browser->CookieHeader());
+  if (browser != nullptr && !browser->jar().empty())
+    headers.emplace_back("Cookie", browser->CookieHeader());
   std::vector<HeaderField> fields;
   fields.push_back({"Host", "127.0.0.1"});
   for (const auto& [k, v] : headers) fields.push_back({k, v});
-  Request request;
-  request.method_text = method;
-  request.method = method == "GET"    ? Method::kGet
-                   : method == "HEAD" ? Method::kHead
-                   : method == "POST" ? Method::kPost
-                   : method == "OPTIONS" ? Method::kOptions
-                                         : Method::kOther;
-  request.target = target;
-  size_t q = target.find('?');
-  request.path = target.substr(0, q);
-  request.query = q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
-  request.headers = fields;
-  request.body = body;
+  Request request = DirectRequest(method, target, body, fields);
   request.peer.family = AF_INET;
   request.peer.bytes[0] = 127;
   request.peer.bytes[3] = 1;
@@ -151,7 +144,8 @@ Reply Rig::Send(std::string_view method, std::string_view target, std::string_vi
 }
 
 Reply Rig::Amf(std::string_view packet, Browser* browser, std::string_view origin) {
-  std::vector<std::pair<std::string, std::string>> headers = {{"Content-Type", "application/x-amf"}};
+  std::vector<std::pair<std::string, std::string>> headers = {
+      {"Content-Type", "application/x-amf"}};
   if (!origin.empty()) headers.emplace_back("Origin", std::string(origin));
   return Send("POST", "/gateway", packet, headers, browser);
 }
@@ -163,7 +157,8 @@ Reply Rig::Login(Browser& browser, const std::string& user, const std::string& p
   REQUIRE(csrf.size() == 43);
   std::string body = "username=" + user + "&password=" + password + "&csrf=" + csrf;
   return Send("POST", "/login", body,
-              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}}, &browser);
+              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}},
+              &browser);
 }
 
 std::string Rig::MintAlias(Browser& browser, Reply* app_reply) {
@@ -188,7 +183,8 @@ std::string Rig::MintAlias(Browser& browser, Reply* app_reply) {
 
 Reply Rig::Logout(Browser& browser) {
   return Send("POST", "/logout", "csrf=" + browser.page_csrf,
-              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}}, &browser);
+              {{"Content-Type", "application/x-www-form-urlencoded"}, {"Origin", origin()}},
+              &browser);
 }
 
 std::string BuildPacket(const std::vector<Call>& calls, uint16_t version,
@@ -198,7 +194,8 @@ std::string BuildPacket(const std::vector<Call>& calls, uint16_t version,
   std::vector<std::string> responses;
   responses.reserve(calls.size());
   for (size_t i = 0; i < calls.size(); ++i) {
-    responses.push_back(calls[i].response.empty() ? "/" + std::to_string(i + 1) : calls[i].response);
+    responses.push_back(calls[i].response.empty() ? "/" + std::to_string(i + 1)
+                                                  : calls[i].response);
   }
   for (size_t i = 0; i < calls.size(); ++i) {
     amf::Body b;
