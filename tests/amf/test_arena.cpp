@@ -1,32 +1,13 @@
 // The arena: bump allocation, reuse across Reset(), byte counters, and the
 // promise the gateway relies on: with a warm arena, decoding the typical
 // loginByAlias request performs no heap allocation at all.
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "../support/counting_allocator.h"
 #include "amf_test_util.h"
 
 using namespace amfgate;
 using namespace amfgate::amf;
 using namespace amfgate::amf::testing;
-
-namespace {
-std::atomic<size_t> g_heap_allocations{0};
-}  // namespace
-
-// Counting replacements for the global allocation functions of this test
-// binary (counting only; the memory comes from malloc as usual).
-void* operator new(size_t n) {
-  g_heap_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](size_t n) { return operator new(n); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, size_t) noexcept { std::free(p); }
-void operator delete[](void* p, size_t) noexcept { std::free(p); }
+using amfgate::testing::HeapAllocations;
 
 TEST_CASE("allocations are aligned, counted, and reused after Reset") {
   Arena arena(256);
@@ -97,9 +78,9 @@ TEST_CASE("decoding the loginByAlias request with a warm arena performs no heap 
     REQUIRE(DecodePacket(bytes, arena).ok());
   }
   arena.Reset();
-  size_t before = g_heap_allocations.load();
+  size_t before = HeapAllocations();
   auto p = DecodePacket(bytes, arena);
-  size_t after = g_heap_allocations.load();
+  size_t after = HeapAllocations();
   REQUIRE(p.ok());
   CHECK(BodyArguments(p->bodies[0]).at(0).AsString().size() == 43);
   CHECK(after == before);
@@ -121,7 +102,7 @@ TEST_CASE("encoding the loginByAlias reply into a reserved buffer performs no he
     return EncodePacket(p, arena, &out).ok();
   };
   REQUIRE(encode());
-  size_t before = g_heap_allocations.load();
+  size_t before = HeapAllocations();
   REQUIRE(encode());
-  CHECK(g_heap_allocations.load() == before);
+  CHECK(HeapAllocations() == before);
 }

@@ -5,29 +5,9 @@
 //
 // This binary's global operator new counts calls; the count is read around
 // the requests only (building the requests and logging in come before).
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "../support/counting_allocator.h"
 #include "net/http_session.h"
 #include "rig.h"
-
-namespace {
-std::atomic<size_t> g_heap_allocations{0};
-}  // namespace
-
-// Not inlined: GCC would otherwise see malloc() and free() meet new and
-// delete across the program and warn (-Wmismatched-new-delete).
-[[gnu::noinline]] void* operator new(size_t n) {
-  g_heap_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-[[gnu::noinline]] void* operator new[](size_t n) { return operator new(n); }
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, size_t) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete[](void* p, size_t) noexcept { std::free(p); }
 
 using namespace amfgate;
 using namespace amfgate::testing;
@@ -121,23 +101,23 @@ TEST_CASE("a warm connection redeems aliases and answers whoami without a heap a
   for (int i = 0; i < kWarm; ++i) cookie = GatewayCookie(wire.Exchange(redeems[i]));
   REQUIRE(!cookie.empty());
 
-  size_t before = g_heap_allocations.load();
+  size_t before = HeapAllocations();
   for (int i = kWarm; i < kWarm + kCounted; ++i) {
     std::string_view response = wire.Exchange(redeems[i]);
     REQUIRE(response.starts_with("HTTP/1.1 200 OK\r\n"));
     REQUIRE(response.find("Set-Cookie: gsid=") != std::string_view::npos);
     REQUIRE(response.find("onResult") != std::string_view::npos);
   }
-  CHECK(g_heap_allocations.load() - before == 0);
+  CHECK(HeapAllocations() - before == 0);
 
   std::string whoami = GatewayRequest(BuildPacket({{"auth.whoami", {}}}), cookie);
   for (int i = 0; i < kWarm; ++i) wire.Exchange(whoami);
-  before = g_heap_allocations.load();
+  before = HeapAllocations();
   for (int i = 0; i < kCounted; ++i) {
     std::string_view response = wire.Exchange(whoami);
     REQUIRE(response.starts_with("HTTP/1.1 200 OK\r\n"));
     REQUIRE(response.find("onResult") != std::string_view::npos);
     REQUIRE(response.find("demo") != std::string_view::npos);
   }
-  CHECK(g_heap_allocations.load() - before == 0);
+  CHECK(HeapAllocations() - before == 0);
 }
