@@ -1,13 +1,22 @@
 // The Encoder's common writes and its AMF0 half.
+#include <algorithm>
 #include <charconv>
 #include <cstring>
 
 #include "amf/encoder.h"
 
 namespace amfgate::amf {
+namespace {
+
+// First sizing of an empty output: one allocation covers a typical reply.
+constexpr size_t kMinGrowth = 64;
+
+}  // namespace
 
 Encoder::Encoder(Arena& scratch, std::string* out, const EncodeOptions& options)
     : out_(out),
+      pos_(out->data() + out->size()),
+      end_(pos_),
       options_(options),
       amf0_objects_(scratch),
       strings_(scratch),
@@ -28,7 +37,7 @@ void Encoder::BeginMessage() {
 bool Encoder::Fail(Code code, const char* reason) {
   if (!failed_) {
     failed_ = true;
-    failure_ = Failure{code, reason, out_->size()};
+    failure_ = Failure{code, reason, size()};
   }
   return false;
 }
@@ -38,15 +47,21 @@ bool Encoder::EnterContainer(uint32_t depth) {
   return true;
 }
 
-void Encoder::PutU16(uint16_t v) {
-  char b[2] = {static_cast<char>(v >> 8), static_cast<char>(v)};
-  out_->append(b, 2);
+// Sizes the string to its capacity when that is enough (no allocation, as
+// for a reused response body), else to twice what is written.
+void Encoder::Grow(size_t n) {
+  size_t used = size();
+  size_t want = std::max({used + n, out_->capacity(), 2 * used, kMinGrowth});
+  out_->resize(want);
+  pos_ = out_->data() + used;
+  end_ = out_->data() + want;
 }
 
-void Encoder::PutU32(uint32_t v) {
-  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
-               static_cast<char>(v)};
-  out_->append(b, 4);
+void Encoder::PutBytes(std::string_view s) {
+  if (s.empty()) return;  // a default view's data() is null, no memcpy source
+  Reserve(s.size());
+  std::memcpy(pos_, s.data(), s.size());
+  pos_ += s.size();
 }
 
 void Encoder::PutDouble(double d) {
@@ -59,7 +74,7 @@ void Encoder::PutDouble(double d) {
 bool Encoder::PutUtf8(std::string_view s) {
   if (s.size() > 0xFFFF) return Fail(Code::kTooLarge, "string longer than 65535 bytes");
   PutU16(static_cast<uint16_t>(s.size()));
-  out_->append(s);
+  PutBytes(s);
   return true;
 }
 
@@ -192,7 +207,7 @@ bool Encoder::WriteAmf0(const Value& v, uint32_t depth) {
       if (s.size() > 0xFFFFFFFFu) return Fail(Code::kTooLarge, "string longer than 4 GiB");
       PutU8(0x0C);
       PutU32(static_cast<uint32_t>(s.size()));
-      out_->append(s);
+      PutBytes(s);
       return true;
     }
     case Type::kXmlDocument: {
@@ -200,7 +215,7 @@ bool Encoder::WriteAmf0(const Value& v, uint32_t depth) {
       if (s.size() > 0xFFFFFFFFu) return Fail(Code::kTooLarge, "XML longer than 4 GiB");
       PutU8(0x0F);
       PutU32(static_cast<uint32_t>(s.size()));
-      out_->append(s);
+      PutBytes(s);
       return true;
     }
     case Type::kDate: {

@@ -28,7 +28,8 @@ bool Encoder::PutU29(uint32_t v) {
     return true;
   }
   if (v > kMaxU29) return Fail(Code::kTooLarge, "value does not fit in U29");
-  char b[4];
+  Reserve(4);
+  char* b = pos_;
   size_t n;
   if (v < 0x4000) {
     b[0] = static_cast<char>((v >> 7) | 0x80);
@@ -46,7 +47,7 @@ bool Encoder::PutU29(uint32_t v) {
     b[3] = static_cast<char>(v & 0xFF);
     n = 4;
   }
-  out_->append(b, n);
+  pos_ += n;
   return true;
 }
 
@@ -64,7 +65,7 @@ bool Encoder::PutString3(std::string_view s) {
   uint32_t index = strings_.FindOrInsert(s);
   if (index != strings_.kNotFound) return PutU29(index << 1);
   PutU29(static_cast<uint32_t>(s.size() << 1 | 1));
-  out_->append(s);
+  PutBytes(s);
   return true;
 }
 
@@ -140,7 +141,7 @@ bool Encoder::WriteExternal3(const External& ext, uint32_t depth) {
     return Fail(Code::kInvalidArgument, "small message flags do not match values");
   for (uint8_t l = 0; l < ext.level_count; ++l) {
     const ExternalLevel& level = ext.levels[l];
-    out_->append(reinterpret_cast<const char*>(level.flags.data()), level.flags.size());
+    PutBytes({reinterpret_cast<const char*>(level.flags.data()), level.flags.size()});
     for (const Value& v : level.values) {
       if (!WriteAmf3(v, depth + 1)) return false;
     }
@@ -231,7 +232,7 @@ bool Encoder::WriteAmf3(const Value& v, uint32_t depth) {
       if (written) return true;
       std::string_view bytes = v.AsBlob()->bytes;
       if (!PutInline3(bytes.size())) return false;
-      out_->append(bytes);
+      PutBytes(bytes);
       return true;
     }
     case Type::kDate: {

@@ -25,7 +25,7 @@ Result<size_t> EncodeOne(const Value& value, Arena& scratch, std::string* out,
   e.BeginMessage();
   bool ok = kAmf3 ? e.WriteAmf3(value, 0) : e.WriteAmf0(value, 0);
   if (!ok) return e.failure();
-  return out->size() - before;
+  return e.size() - before;
 }
 
 }  // namespace

@@ -19,6 +19,14 @@
 // kInvalidArgument for an unwritable value such as an empty member name) are
 // kept with the output offset; the output is then partial and to be
 // discarded.
+//
+// Bytes are stored through a raw cursor: the output string is sized ahead
+// (to its capacity, which a reused string already has, else doubling) and
+// trimmed to what was written when the Encoder is destroyed. A byte then
+// costs a store and a bump instead of push_back's capacity check and
+// terminator (~10 instructions), about 300 per gateway response. Until the
+// Encoder is gone the string holds the written bytes then filler, so callers
+// read size() and patch through PatchU32(), never the string itself.
 #pragma once
 
 #include <cstdint>
@@ -37,6 +45,7 @@ class Encoder {
   Encoder(Arena& scratch, std::string* out, const EncodeOptions& options);
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
+  ~Encoder() { out_->resize(size()); }
 
   void BeginMessage();
   bool WriteAmf0(const Value& v, uint32_t depth);
@@ -45,16 +54,43 @@ class Encoder {
   bool Fail(Code code, const char* reason);
   bool failed() const { return failed_; }
   const Failure& failure() const { return failure_; }
-  std::string& out() { return *out_; }
+  // Bytes in the output so far, including what was there before.
+  size_t size() const { return static_cast<size_t>(pos_ - out_->data()); }
+  // Overwrites four written bytes at `offset` with `v`, big-endian.
+  void PatchU32(size_t offset, uint32_t v) { StoreU32(out_->data() + offset, v); }
 
-  void PutU8(uint8_t v) { out_->push_back(static_cast<char>(v)); }
-  void PutU16(uint16_t v);
-  void PutU32(uint32_t v);
+  void PutU8(uint8_t v) {
+    Reserve(1);
+    *pos_++ = static_cast<char>(v);
+  }
+  void PutU16(uint16_t v) {
+    Reserve(2);
+    pos_[0] = static_cast<char>(v >> 8);
+    pos_[1] = static_cast<char>(v);
+    pos_ += 2;
+  }
+  void PutU32(uint32_t v) {
+    Reserve(4);
+    StoreU32(pos_, v);
+    pos_ += 4;
+  }
   void PutDouble(double d);
+  void PutBytes(std::string_view s);
   // AMF0 UTF-8: U16 length then bytes (fails past 65535 bytes).
   bool PutUtf8(std::string_view s);
 
  private:
+  static void StoreU32(char* p, uint32_t v) {
+    p[0] = static_cast<char>(v >> 24);
+    p[1] = static_cast<char>(v >> 16);
+    p[2] = static_cast<char>(v >> 8);
+    p[3] = static_cast<char>(v);
+  }
+  void Reserve(size_t n) {
+    if (static_cast<size_t>(end_ - pos_) < n) Grow(n);
+  }
+  void Grow(size_t n);
+
   bool EnterContainer(uint32_t depth);
 
   // AMF0 (amf0_encode.cpp).
@@ -77,6 +113,8 @@ class Encoder {
   bool WriteMember3(const Member& m, uint32_t depth);
 
   std::string* out_;
+  char* pos_;  // next byte to write, within out_
+  char* end_;  // end of out_'s sized storage
   EncodeOptions options_;
   bool failed_ = false;
   Failure failure_;

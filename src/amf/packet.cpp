@@ -33,12 +33,11 @@ bool ReadMessageValue(Decoder& d, Value* value, LengthField* length) {
 
 bool WriteMessageValue(Encoder& e, const Value& value, const LengthField& length,
                        const EncodeOptions& options) {
-  std::string& out = e.out();
-  size_t field_at = out.size();
+  size_t field_at = e.size();
   e.PutU32(0);
   e.BeginMessage();
   if (!e.WriteAmf0(value, 0)) return false;
-  size_t actual = out.size() - field_at - 4;
+  size_t actual = e.size() - field_at - 4;
   uint32_t field;
   if (length.exact || options.exact_lengths) {
     if (actual > 0xFFFFFFFEu) return e.Fail(Code::kTooLarge, "message longer than 4 GiB");
@@ -46,7 +45,7 @@ bool WriteMessageValue(Encoder& e, const Value& value, const LengthField& length
   } else {
     field = length.recorded;
   }
-  for (int i = 0; i < 4; ++i) out[field_at + i] = static_cast<char>(field >> (24 - 8 * i));
+  e.PatchU32(field_at, field);
   return true;
 }
 
@@ -135,7 +134,7 @@ Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* o
     if (!e.PutUtf8(b.target) || !e.PutUtf8(b.response)) return e.failure();
     if (!WriteMessageValue(e, b.value, b.length, options)) return e.failure();
   }
-  return out->size() - before;
+  return e.size() - before;
 }
 
 Body ResultBody(Arena& arena, std::string_view request_response, Value value) {

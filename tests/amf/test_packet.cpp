@@ -245,3 +245,30 @@ TEST_CASE("a response answers each body with RESPONSE/onResult or /onStatus and 
   REQUIRE(EncodePacket(q, arena, &out).ok());
   CHECK(ToHex(out).ends_with("00 00 00 08 11 06 0B 61 6C 69 63 65"));
 }
+
+TEST_CASE("a packet is appended to what the string holds, and leaves no filler behind") {
+  Arena arena;
+  std::string bytes = HeadersAndTwoBodies();
+  auto p = DecodePacket(bytes, arena);
+  REQUIRE(p.ok());
+  // A reused string with spare capacity, as the gateway's response body is.
+  std::string out = "xy";
+  out.reserve(4096);
+  auto n = EncodePacket(*p, arena, &out);
+  REQUIRE(n.ok());
+  CHECK(*n == bytes.size());
+  CHECK(out.size() == 2 + bytes.size());
+  CHECK(ToHex(out) == ToHex("xy" + bytes));
+  // A failure leaves the partial output, up to its offset, and nothing after.
+  std::string long_target(70000, 't');
+  Body body = ResultBody(arena, long_target, Value::Null());
+  Packet bad;
+  bad.bodies = {&body, 1};
+  std::string partial = "xy";
+  partial.reserve(4096);
+  auto failed = EncodePacket(bad, arena, &partial);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.code() == Code::kTooLarge);
+  CHECK(partial.size() == failed.failure().offset);
+  CHECK(partial.starts_with("xy"));
+}
