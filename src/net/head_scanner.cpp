@@ -15,6 +15,7 @@ void HeadScanner::Reset() {
   http_status_ = 0;
   reason_ = "";
   version_minor_ = 1;
+  fields_.clear();
 }
 
 Code HeadScanner::Fail(int status, const char* reason) {
@@ -53,7 +54,7 @@ Code HeadScanner::Scan(std::string_view head) {
       if (next > limits_.max_header_section) return Fail(431, "header section too large");
       head_size_ = next;
       return Code::kOk;
-    } else if (Code c = CheckHeaderLine(line); c != Code::kOk) {
+    } else if (Code c = CheckHeaderLine(line, line_start_); c != Code::kOk) {
       return c;
     }
     if (next > limits_.max_header_section) return Fail(431, "header section too large");
@@ -88,7 +89,7 @@ Code HeadScanner::CheckRequestLine(std::string_view line) {
   return Code::kOk;
 }
 
-Code HeadScanner::CheckHeaderLine(std::string_view line) {
+Code HeadScanner::CheckHeaderLine(std::string_view line, size_t offset) {
   // A line that starts with whitespace continues the previous one (obs-fold);
   // RFC 9112 lets a server reject it, and a front door must.
   if (line[0] == ' ' || line[0] == '\t') return Fail(400, "obs-fold header line");
@@ -103,6 +104,11 @@ Code HeadScanner::CheckHeaderLine(std::string_view line) {
   size_t bad = FindNonFieldByte(value);
   if (bad != value.size())
     return Fail(400, value[bad] == '\r' ? "bare CR in header" : "control byte in header value");
+  // Offsets fit in 32 bits: a line starts within max_header_section.
+  uint32_t at = static_cast<uint32_t>(offset);
+  uint32_t name_length = static_cast<uint32_t>(colon);
+  fields_.push_back(FieldSpan{ByteSpan{at, name_length},
+                              ByteSpan{at + name_length + 1, static_cast<uint32_t>(value.size())}});
   return Code::kOk;
 }
 
@@ -110,6 +116,7 @@ bool HeadScanner::Validate() const {
   if (http_status_ != 0 && head_size_ != 0) return false;
   if (head_size_ != 0 && head_size_ > limits_.max_header_section) return false;
   if (header_count_ > limits_.max_headers && http_status_ == 0) return false;
+  if (fields_.size() > header_count_) return false;
   return true;
 }
 

@@ -15,6 +15,12 @@
 // far (always from the head's first byte, growing), remembers where it
 // stopped and looks at each byte once in total. Lines are found with memchr.
 //
+// Each accepted header line is recorded as spans (offsets from the head's
+// first byte): the name, and the value as everything after the colon, with
+// its optional whitespace (readers trim it). The request parser takes the
+// fields from here rather than from llhttp's per-field callbacks, and checks
+// llhttp counted as many (see RequestParser).
+//
 // Results: kAgain (need more bytes), kOk (head_size() bytes form the whole
 // head), or an error whose http_status() is 400, 414 (request line too long),
 // 431 (header line, header section or header count over its limit), 505 (a
@@ -25,7 +31,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 
@@ -38,9 +46,23 @@ struct HeadLimits {
   uint32_t max_headers = 64;
 };
 
+// Bytes of the head, as an offset from its first byte and a length.
+struct ByteSpan {
+  uint32_t offset = 0;
+  uint32_t length = 0;
+};
+
+struct FieldSpan {
+  ByteSpan name;
+  ByteSpan value;
+};
+
 class HeadScanner {
  public:
-  explicit HeadScanner(const HeadLimits& limits) : limits_(limits) {}
+  // Reserves room for max_headers fields, so scanning never allocates.
+  explicit HeadScanner(const HeadLimits& limits) : limits_(limits) {
+    fields_.reserve(limits.max_headers);
+  }
 
   // Forgets the previous head; the next Scan starts a new one.
   void Reset();
@@ -52,6 +74,8 @@ class HeadScanner {
   int http_status() const { return http_status_; }      // valid after an error
   const char* reason() const { return reason_; }        // valid after an error
   uint32_t header_count() const { return header_count_; }
+  // The header fields in order; complete after kOk.
+  std::span<const FieldSpan> fields() const { return fields_; }
   int version_minor() const { return version_minor_; }  // valid after kOk
 
   bool Validate() const;
@@ -59,7 +83,7 @@ class HeadScanner {
  private:
   Code Fail(int status, const char* reason);
   Code CheckRequestLine(std::string_view line);
-  Code CheckHeaderLine(std::string_view line);
+  Code CheckHeaderLine(std::string_view line, size_t offset);
 
   HeadLimits limits_;
   size_t line_start_ = 0;  // offset of the line being scanned
@@ -70,6 +94,7 @@ class HeadScanner {
   int http_status_ = 0;
   const char* reason_ = "";
   int version_minor_ = 1;
+  std::vector<FieldSpan> fields_;
 };
 
 }  // namespace amfgate

@@ -45,7 +45,6 @@ bool EndsWithCrlf(const char* base, size_t pos) {
 }  // namespace
 
 RequestParser::RequestParser(const ParserLimits& limits) : limits_(limits), scanner_(limits.head) {
-  fields_.reserve(limits.head.max_headers);
   Reset();
 }
 
@@ -54,8 +53,7 @@ const llhttp_settings_t* RequestParser::Settings() {
     llhttp_settings_t s;
     llhttp_settings_init(&s);
     s.on_url = OnUrl;
-    s.on_header_field = OnHeaderField;
-    s.on_header_value = OnHeaderValue;
+    s.on_header_field_complete = OnHeaderFieldComplete;
     s.on_headers_complete = OnHeadersComplete;
     s.on_body = OnBody;
     s.on_chunk_header = OnChunkHeader;
@@ -86,7 +84,7 @@ void RequestParser::Reset() {
   http_status_ = 0;
   reason_ = "";
   url_ = Span();
-  fields_.clear();
+  llhttp_fields_ = 0;
   chunked_body_.clear();
 }
 
@@ -142,7 +140,7 @@ Code RequestParser::ParseHead(std::string_view bytes) {
   llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data(), head_size_);
   if (http_status_ != 0) return Code::kMalformed;  // a callback refused the head
   if (err != HPE_OK && err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) return FailFromLlhttp(err);
-  if (fields_.size() != scanner_.header_count())
+  if (llhttp_fields_ != scanner_.fields().size())
     return Fail(400, "header lines and fields disagree");
   head_done_ = true;
   raw_pos_ = head_size_;
@@ -163,26 +161,17 @@ int RequestParser::OnUrl(llhttp_t* p, const char* at, size_t length) {
   return 0;
 }
 
-int RequestParser::OnHeaderField(llhttp_t* p, const char* at, size_t length) {
+int RequestParser::OnHeaderFieldComplete(llhttp_t* p) {
   RequestParser* self = Self(p);
   if (self->head_done_) {
     self->Fail(400, "trailer fields are not accepted");
     return -1;
   }
-  if (self->fields_.size() >= self->limits_.head.max_headers) {
+  if (self->llhttp_fields_ >= self->limits_.head.max_headers) {
     self->Fail(431, "too many header lines");
     return -1;
   }
-  self->fields_.push_back(FieldSpan{self->SpanOf(at, length), Span{self->SpanOf(at + length, 0)}});
-  return 0;
-}
-
-int RequestParser::OnHeaderValue(llhttp_t* p, const char* at, size_t length) {
-  RequestParser* self = Self(p);
-  if (self->fields_.empty()) return -1;
-  Span& v = self->fields_.back().value;
-  if (v.length == 0) v.offset = static_cast<uint32_t>(at - self->base_);
-  v.length = static_cast<uint32_t>(at + length - self->base_) - v.offset;
+  ++self->llhttp_fields_;
   return 0;
 }
 
@@ -199,7 +188,7 @@ Code RequestParser::CheckHead(std::string_view head) {
     return Fail(400, "version mismatch");
   size_t hosts = 0, transfer_encodings = 0, content_lengths = 0;
   std::string_view host, te, expect;
-  for (const FieldSpan& f : fields_) {
+  for (const FieldSpan& f : scanner_.fields()) {
     std::string_view name = View(head, f.name);
     auto value = [&] { return TrimWhitespace(View(head, f.value)); };
     // The length picks the one name a field can be, so most fields cost a
@@ -326,7 +315,7 @@ size_t RequestParser::TakeDiscardable(size_t* offset) {
 void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* fields,
                          Request* request) const {
   fields->clear();
-  for (const FieldSpan& f : fields_) {
+  for (const FieldSpan& f : scanner_.fields()) {
     fields->push_back(HeaderField{View(bytes, f.name), TrimWhitespace(View(bytes, f.value))});
   }
   request->method = method_;
@@ -347,7 +336,7 @@ bool RequestParser::Validate() const {
   if (message_done_ && !head_done_) return false;
   if (head_done_ && raw_pos_ < head_size_) return false;
   if (chunked_body_.size() > limits_.max_body) return false;
-  if (fields_.size() > limits_.head.max_headers) return false;
+  if (llhttp_fields_ > limits_.head.max_headers) return false;
   return true;
 }
 

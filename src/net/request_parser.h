@@ -8,8 +8,11 @@
 //
 // Order of work:
 //  1. HeadScanner until the head is complete (line checks, size limits).
-//  2. llhttp over exactly the head's bytes, collecting URL and header spans;
-//     then the semantic checks llhttp 8.1 leaves out: exactly one Host,
+//  2. llhttp over exactly the head's bytes, collecting the URL span. The
+//     header fields are the scanner's spans: llhttp only counts its fields
+//     (one callback per field, not two span callbacks per field), and the
+//     head is refused unless the counts agree, so both read the same lines.
+//     Then the semantic checks llhttp 8.1 leaves out: exactly one Host,
 //     no Transfer-Encoding on HTTP/1.0, Transfer-Encoding only "chunked",
 //     no Content-Length next to Transfer-Encoding, no CONNECT, Content-Length
 //     within max_body (413 before any body byte is read), Expect handled.
@@ -82,18 +85,10 @@ class RequestParser {
   bool Validate() const;
 
  private:
-  struct Span {
-    uint32_t offset = 0;
-    uint32_t length = 0;
-  };
-  struct FieldSpan {
-    Span name;
-    Span value;
-  };
+  using Span = ByteSpan;
 
   static int OnUrl(llhttp_t* p, const char* at, size_t length);
-  static int OnHeaderField(llhttp_t* p, const char* at, size_t length);
-  static int OnHeaderValue(llhttp_t* p, const char* at, size_t length);
+  static int OnHeaderFieldComplete(llhttp_t* p);
   static int OnHeadersComplete(llhttp_t* p);
   static int OnBody(llhttp_t* p, const char* at, size_t length);
   static int OnChunkHeader(llhttp_t* p);
@@ -130,7 +125,7 @@ class RequestParser {
   const char* reason_ = "";
 
   Span url_;
-  std::vector<FieldSpan> fields_;
+  uint32_t llhttp_fields_ = 0;  // header fields llhttp has seen
   std::string chunked_body_;
 };
 

@@ -69,6 +69,27 @@ TEST_CASE("a simple GET is answered with the security headers and keep-alive") {
   CHECK_FALSE(h.session->done());
 }
 
+TEST_CASE("header fields reach the handler in order, values without their optional whitespace") {
+  const std::string head =
+      "GET /fields HTTP/1.1\r\nHost: a\r\nX-Tight:v\r\nX-Spaced: \t two words \t\r\n"
+      "X-Empty:\r\nX-Blank:  \r\nCookie: s=1; t=2\r\n\r\n";
+  for (size_t step : {size_t{1}, size_t{7}, size_t{1} << 20}) {
+    CAPTURE(step);
+    Harness h;
+    REQUIRE(h.router.Exact("/fields", [](const Request& r, Response& w) {
+      std::string text;
+      for (const HeaderField& f : r.headers) text += std::string(f.name) + "=[" + std::string(f.value) + "]";
+      w.Text(200, text);
+    }).ok());
+    // Twice in one stream: the second head's spans start after the first.
+    std::string out = h.Feed(head + head, step);
+    const std::string want = "Host=[a]X-Tight=[v]X-Spaced=[two words]X-Empty=[]X-Blank=[]Cookie=[s=1; t=2]";
+    size_t first = out.find(want);
+    REQUIRE(first != std::string::npos);
+    CHECK(out.find(want, first + want.size()) != std::string::npos);
+  }
+}
+
 TEST_CASE("every chunking of a pipelined sequence gives the same answers in order") {
   std::string input =
       "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n"
