@@ -13,16 +13,16 @@ constexpr size_t kMinGrowth = 64;
 
 }  // namespace
 
-Encoder::Encoder(Arena& scratch, std::string* out, const EncodeOptions& options)
+Encoder::Encoder(EncoderTables& tables, std::string* out, const EncodeOptions& options)
     : out_(out),
       pos_(out->data() + out->size()),
       end_(pos_),
       options_(options),
-      amf0_objects_(scratch),
-      strings_(scratch),
-      objects_(scratch),
-      traits_(scratch),
-      traits_by_node_(scratch) {
+      amf0_objects_(tables.amf0_objects),
+      strings_(tables.strings),
+      objects_(tables.objects),
+      traits_(tables.traits),
+      traits_by_node_(tables.traits_by_node) {
   if (options_.max_depth > kMaxDepthCap) options_.max_depth = kMaxDepthCap;
 }
 

@@ -21,7 +21,8 @@ template <bool kAmf3>
 Result<size_t> EncodeOne(const Value& value, Arena& scratch, std::string* out,
                          const EncodeOptions& options) {
   size_t before = out->size();
-  Encoder e(scratch, out, options);
+  EncoderTables tables(scratch);
+  Encoder e(tables, out, options);
   e.BeginMessage();
   bool ok = kAmf3 ? e.WriteAmf3(value, 0) : e.WriteAmf0(value, 0);
   if (!ok) return e.failure();

@@ -40,9 +40,24 @@
 
 namespace amfgate::amf {
 
+// The encoder's reference tables, with their slots in `arena`: built for
+// one call (EncodeAmf0/3, EncodePacket over a scratch arena) or kept by a
+// PacketEncoder from call to call, so the slots are not regrown and
+// re-zeroed for every message.
+struct EncoderTables {
+  explicit EncoderTables(Arena& arena)
+      : amf0_objects(arena), strings(arena), objects(arena), traits(arena), traits_by_node(arena) {}
+
+  RefTable<const void*, NodeKeyOps> amf0_objects;
+  RefTable<std::string_view, StringKeyOps> strings;
+  RefTable<const void*, NodeKeyOps> objects;
+  RefTable<const Traits*, TraitsKeyOps> traits;
+  RefTable<const void*, NodeKeyOps> traits_by_node;  // cache: Traits node -> traits index
+};
+
 class Encoder {
  public:
-  Encoder(Arena& scratch, std::string* out, const EncodeOptions& options);
+  Encoder(EncoderTables& tables, std::string* out, const EncodeOptions& options);
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
   ~Encoder() { out_->resize(size()); }
@@ -119,11 +134,11 @@ class Encoder {
   bool failed_ = false;
   Failure failure_;
 
-  RefTable<const void*, NodeKeyOps> amf0_objects_;
-  RefTable<std::string_view, StringKeyOps> strings_;
-  RefTable<const void*, NodeKeyOps> objects_;
-  RefTable<const Traits*, TraitsKeyOps> traits_;
-  RefTable<const void*, NodeKeyOps> traits_by_node_;  // cache: Traits node -> traits_ index
+  RefTable<const void*, NodeKeyOps>& amf0_objects_;
+  RefTable<std::string_view, StringKeyOps>& strings_;
+  RefTable<const void*, NodeKeyOps>& objects_;
+  RefTable<const Traits*, TraitsKeyOps>& traits_;
+  RefTable<const void*, NodeKeyOps>& traits_by_node_;
 };
 
 }  // namespace amfgate::amf

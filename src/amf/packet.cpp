@@ -115,10 +115,12 @@ Result<Packet> DecodePacket(std::string_view input, Arena& arena, const DecodeLi
   return p;
 }
 
-Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* out,
-                            const EncodeOptions& options) {
+namespace {
+
+Result<size_t> EncodeWithTables(const Packet& packet, EncoderTables& tables, std::string* out,
+                                const EncodeOptions& options) {
   size_t before = out->size();
-  Encoder e(scratch, out, options);
+  Encoder e(tables, out, options);
   if (packet.headers.size() > 0xFFFF || packet.bodies.size() > 0xFFFF) {
     return Failure{Code::kTooLarge, "more than 65535 headers or bodies", 0};
   }
@@ -135,6 +137,28 @@ Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* o
     if (!WriteMessageValue(e, b.value, b.length, options)) return e.failure();
   }
   return e.size() - before;
+}
+
+}  // namespace
+
+Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* out,
+                            const EncodeOptions& options) {
+  EncoderTables tables(scratch);
+  return EncodeWithTables(packet, tables, out, options);
+}
+
+struct PacketEncoder::State {
+  Arena arena;  // never reset: it holds only the tables' slots
+  EncoderTables tables{arena};
+};
+
+PacketEncoder::PacketEncoder() : state_(std::make_unique<State>()) {}
+
+PacketEncoder::~PacketEncoder() = default;
+
+Result<size_t> PacketEncoder::Encode(const Packet& packet, std::string* out,
+                                     const EncodeOptions& options) {
+  return EncodeWithTables(packet, state_->tables, out, options);
 }
 
 Body ResultBody(Arena& arena, std::string_view request_response, Value value) {

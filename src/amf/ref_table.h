@@ -7,6 +7,11 @@
 // O(1) expected; growth rehashes into a fresh arena block and abandons the old
 // one, so total memory stays within a small multiple of the final size.
 //
+// A slot is live when it carries the table's current epoch: Clear() moves to
+// the next epoch instead of rewriting every slot, so a table kept across
+// messages (EncoderTables in a PacketEncoder) starts each one in O(1), with
+// the slots the largest message so far needed.
+//
 // KeyOps supplies `static uint64_t Hash(const Key&)` and
 // `static bool Equal(const Key&, const Key&)`.
 #pragma once
@@ -30,8 +35,11 @@ class RefTable {
 
   void Clear() {
     if (size_ == 0) return;
-    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].used = false;
     size_ = 0;
+    if (++epoch_ != 0) return;
+    // After 2^32 - 1 messages the epoch wraps: stale slots must not match it.
+    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].epoch = 0;
+    epoch_ = 1;
   }
   uint32_t size() const { return size_; }
 
@@ -40,7 +48,7 @@ class RefTable {
     uint64_t h = KeyOps::Hash(key);
     for (uint32_t i = static_cast<uint32_t>(h) & (capacity_ - 1);; i = (i + 1) & (capacity_ - 1)) {
       const Slot& s = slots_[i];
-      if (!s.used) return kNotFound;
+      if (s.epoch != epoch_) return kNotFound;
       if (s.hash == h && KeyOps::Equal(s.key, key)) return s.index;
     }
   }
@@ -51,10 +59,10 @@ class RefTable {
     if (2 * (size_ + 1) > capacity_) Grow();
     uint64_t h = KeyOps::Hash(key);
     uint32_t i = static_cast<uint32_t>(h) & (capacity_ - 1);
-    for (; slots_[i].used; i = (i + 1) & (capacity_ - 1)) {
+    for (; slots_[i].epoch == epoch_; i = (i + 1) & (capacity_ - 1)) {
       if (slots_[i].hash == h && KeyOps::Equal(slots_[i].key, key)) return slots_[i].index;
     }
-    slots_[i] = Slot{h, key, size_++, true};
+    slots_[i] = Slot{h, key, size_++, epoch_};
     return kNotFound;
   }
 
@@ -65,7 +73,7 @@ class RefTable {
   // indices (size() then counts entries, not indices).
   void InsertAt(const Key& key, uint32_t index) {
     if (2 * (size_ + 1) > capacity_) Grow();
-    Place(Slot{KeyOps::Hash(key), key, index, true});
+    Place(Slot{KeyOps::Hash(key), key, index, epoch_});
     ++size_;
   }
 
@@ -74,12 +82,12 @@ class RefTable {
     uint64_t hash;
     Key key;
     uint32_t index;
-    bool used;
+    uint32_t epoch;  // live when equal to the table's epoch_
   };
 
   void Place(const Slot& slot) {
     uint32_t i = static_cast<uint32_t>(slot.hash) & (capacity_ - 1);
-    while (slots_[i].used) i = (i + 1) & (capacity_ - 1);
+    while (slots_[i].epoch == epoch_) i = (i + 1) & (capacity_ - 1);
     slots_[i] = slot;
   }
 
@@ -88,9 +96,9 @@ class RefTable {
     uint32_t old_capacity = capacity_;
     capacity_ = capacity_ ? capacity_ * 2 : 16;
     slots_ = arena_->AllocateArray<Slot>(capacity_);
-    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].used = false;
+    for (uint32_t i = 0; i < capacity_; ++i) slots_[i].epoch = 0;
     for (uint32_t i = 0; i < old_capacity; ++i) {
-      if (old[i].used) Place(old[i]);
+      if (old[i].epoch == epoch_) Place(old[i]);
     }
   }
 
@@ -98,6 +106,7 @@ class RefTable {
   Slot* slots_ = nullptr;
   uint32_t capacity_ = 0;
   uint32_t size_ = 0;
+  uint32_t epoch_ = 1;  // never 0, the mark of a slot never used
 };
 
 struct NodeKeyOps {

@@ -186,7 +186,7 @@ void Gateway::Handle(const Request& request, Response& response) {
   // Encoded straight into the response: the body is never copied.
   std::string& body = response.mutable_body();
   body.clear();
-  auto encoded = amf::EncodePacket(reply, arena_, &body);
+  auto encoded = encoder_.Encode(reply, &body);
   if (!encoded.ok()) {
     LogError("gateway: could not encode a response: %s", encoded.failure().reason);
     response.Error(500);
