@@ -8,14 +8,15 @@
 namespace amfgate::amf {
 namespace {
 
-// First sizing of an empty output: one allocation covers a typical reply.
-constexpr size_t kMinGrowth = 64;
+// The least room one Grow adds: a typical gateway reply in one step.
+constexpr size_t kMinGrowth = 256;
 
 }  // namespace
 
 Encoder::Encoder(EncoderTables& tables, std::string* out, const EncodeOptions& options)
     : out_(out),
-      pos_(out->data() + out->size()),
+      start_(out->size()),
+      pos_(out->data() + start_),
       end_(pos_),
       options_(options),
       amf0_objects_(tables.amf0_objects),
@@ -47,11 +48,15 @@ bool Encoder::EnterContainer(uint32_t depth) {
   return true;
 }
 
-// Sizes the string to its capacity when that is enough (no allocation, as
-// for a reused response body), else to twice what is written.
+// Sizes the string ahead by what this Encoder has written so far (doubling
+// its room), at least kMinGrowth bytes, since resize() fills the room it
+// adds; but never past the capacity the string has unless it must: then
+// by just what is needed, and the string's own growth doubles its capacity
+// as push_back would, so no allocation is added.
 void Encoder::Grow(size_t n) {
   size_t used = size();
-  size_t want = std::max({used + n, out_->capacity(), 2 * used, kMinGrowth});
+  size_t want = used + std::max({n, used - start_, kMinGrowth});
+  if (want > out_->capacity()) want = std::max(used + n, out_->capacity());
   out_->resize(want);
   pos_ = out_->data() + used;
   end_ = out_->data() + want;

@@ -21,8 +21,7 @@
 // discarded.
 //
 // Bytes are stored through a raw cursor: the output string is sized ahead
-// (to its capacity, which a reused string already has, else doubling) and
-// trimmed to what was written when the Encoder is destroyed. A byte then
+// (see Grow) and trimmed to what was written when the Encoder is destroyed. A byte then
 // costs a store and a bump instead of push_back's capacity check and
 // terminator (~10 instructions), about 300 per gateway response. Until the
 // Encoder is gone the string holds the written bytes then filler, so callers
@@ -128,6 +127,7 @@ class Encoder {
   bool WriteMember3(const Member& m, uint32_t depth);
 
   std::string* out_;
+  size_t start_;  // out_'s size before this Encoder wrote
   char* pos_;  // next byte to write, within out_
   char* end_;  // end of out_'s sized storage
   EncodeOptions options_;
