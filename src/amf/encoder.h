@@ -128,8 +128,8 @@ class Encoder {
 
   std::string* out_;
   size_t start_;  // out_'s size before this Encoder wrote
-  char* pos_;  // next byte to write, within out_
-  char* end_;  // end of out_'s sized storage
+  char* pos_;     // next byte to write, within out_
+  char* end_;     // end of out_'s sized storage
   EncodeOptions options_;
   bool failed_ = false;
   Failure failure_;

@@ -155,7 +155,7 @@ class Gateway {
   ServiceRegistry services_;
   GatewayStats stats_;
   Arena arena_;
-  amf::PacketEncoder encoder_;  // reply encoding, its reference tables kept across requests
+  amf::PacketEncoder encoder_;   // reply encoding, its reference tables kept across requests
   std::string cookie_names_[2];  // the gateway cookie's name on plain and on TLS listeners
   std::string cookie_scratch_;   // the Set-Cookie value being built, reused
   // Page sessions created only to parent a password-login gateway session

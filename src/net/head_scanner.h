@@ -70,9 +70,9 @@ class HeadScanner {
   // each call passes the same bytes again plus any new ones.
   Code Scan(std::string_view head);
 
-  size_t head_size() const { return head_size_; }      // valid after kOk
-  int http_status() const { return http_status_; }      // valid after an error
-  const char* reason() const { return reason_; }        // valid after an error
+  size_t head_size() const { return head_size_; }   // valid after kOk
+  int http_status() const { return http_status_; }  // valid after an error
+  const char* reason() const { return reason_; }    // valid after an error
   uint32_t header_count() const { return header_count_; }
   // The header fields in order; complete after kOk.
   std::span<const FieldSpan> fields() const { return fields_; }

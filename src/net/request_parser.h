@@ -33,13 +33,13 @@
 // static reason(). After an error the parser stays failed until Reset.
 #pragma once
 
+#include <llhttp.h>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <llhttp.h>
 
 #include "core/status.h"
 #include "net/head_scanner.h"
@@ -102,7 +102,9 @@ class RequestParser {
   Code Fail(int status, const char* reason);
   Code FailFromLlhttp(llhttp_errno_t err);
   Span SpanOf(const char* at, size_t length) const;
-  std::string_view View(std::string_view bytes, Span s) const { return bytes.substr(s.offset, s.length); }
+  std::string_view View(std::string_view bytes, Span s) const {
+    return bytes.substr(s.offset, s.length);
+  }
 
   ParserLimits limits_;
   HeadScanner scanner_;

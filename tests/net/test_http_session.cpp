@@ -13,15 +13,23 @@ namespace {
 struct Harness {
   explicit Harness(ServerLimits limits = ServerLimits()) : pool(4096, 8) {
     shared.limits = limits;
-    shared.policy = ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
+    shared.policy =
+        ResponsePolicy::Make("no-referrer", 3600 * kSecond, "frame-ancestors 'self'").value();
     shared.pool = &pool;
     shared.stats = &stats;
     info.peer_text = "127.0.0.1:1";
-    REQUIRE(router.Exact("/echo", [this](const Request& r, Response& w) {
-      seen.push_back(std::string(r.body));
-      w.Text(200, std::string(r.method_text) + " " + std::string(r.target) + " body=" + std::string(r.body));
-    }).ok());
-    REQUIRE(router.Prefix("/p/", [](const Request& r, Response& w) { w.Text(200, "prefix " + std::string(r.path)); }).ok());
+    REQUIRE(router
+                .Exact("/echo",
+                       [this](const Request& r, Response& w) {
+                         seen.push_back(std::string(r.body));
+                         w.Text(200, std::string(r.method_text) + " " + std::string(r.target) +
+                                         " body=" + std::string(r.body));
+                       })
+                .ok());
+    REQUIRE(router
+                .Prefix("/p/", [](const Request& r,
+                                  Response& w) { w.Text(200, "prefix " + std::string(r.path)); })
+                .ok());
     session = std::make_unique<HttpSession>(&shared, &router, &info);
   }
 
@@ -76,14 +84,19 @@ TEST_CASE("header fields reach the handler in order, values without their option
   for (size_t step : {size_t{1}, size_t{7}, size_t{1} << 20}) {
     CAPTURE(step);
     Harness h;
-    REQUIRE(h.router.Exact("/fields", [](const Request& r, Response& w) {
-      std::string text;
-      for (const HeaderField& f : r.headers) text += std::string(f.name) + "=[" + std::string(f.value) + "]";
-      w.Text(200, text);
-    }).ok());
+    REQUIRE(h.router
+                .Exact("/fields",
+                       [](const Request& r, Response& w) {
+                         std::string text;
+                         for (const HeaderField& f : r.headers)
+                           text += std::string(f.name) + "=[" + std::string(f.value) + "]";
+                         w.Text(200, text);
+                       })
+                .ok());
     // Twice in one stream: the second head's spans start after the first.
     std::string out = h.Feed(head + head, step);
-    const std::string want = "Host=[a]X-Tight=[v]X-Spaced=[two words]X-Empty=[]X-Blank=[]Cookie=[s=1; t=2]";
+    const std::string want =
+        "Host=[a]X-Tight=[v]X-Spaced=[two words]X-Empty=[]X-Blank=[]Cookie=[s=1; t=2]";
     size_t first = out.find(want);
     REQUIRE(first != std::string::npos);
     CHECK(out.find(want, first + want.size()) != std::string::npos);
@@ -95,7 +108,8 @@ TEST_CASE("every chunking of a pipelined sequence gives the same answers in orde
       "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n"
       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
       "\r\n"
-      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
+      "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: "
+      "chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
       "HEAD /p/q HTTP/1.1\r\nHost: a\r\n\r\n"
       "GET /nothing HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
   std::string expected;
@@ -141,14 +155,23 @@ TEST_CASE("requests llhttp 8.1 would accept are refused by the server's own chec
       {"missing Host on 1.0", "GET /echo HTTP/1.0\r\n\r\n", 400},
       {"repeated Host", "GET /echo HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
       {"Host with a space", "GET /echo HTTP/1.1\r\nHost: a b\r\n\r\n", 400},
-      {"TE on HTTP/1.0", "POST /echo HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      {"chunk data not followed by CRLF", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXX0\r\n\r\n", 400},
-      {"chunk size line CR without LF", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\rXabc\r\n0\r\n\r\n", 400},
-      {"last chunk without final CRLF", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\rX", 400},
-      {"trailer fields", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: y\r\n\r\n", 400},
+      {"TE on HTTP/1.0",
+       "POST /echo HTTP/1.0\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"chunk data not followed by CRLF",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXX0\r\n\r\n",
+       400},
+      {"chunk size line CR without LF",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\rXabc\r\n0\r\n\r\n",
+       400},
+      {"last chunk without final CRLF",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\rX", 400},
+      {"trailer fields",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX: y\r\n\r\n",
+       400},
       {"space before colon", "GET /echo HTTP/1.1\r\nHost : a\r\n\r\n", 400},
       {"absolute-form target", "GET http://a/echo HTTP/1.1\r\nHost: a\r\n\r\n", 400},
-      {"NUL in a header", std::string_view("GET /echo HTTP/1.1\r\nHost: a\r\nX: \0\r\n\r\n", 37), 400},
+      {"NUL in a header", std::string_view("GET /echo HTTP/1.1\r\nHost: a\r\nX: \0\r\n\r\n", 37),
+       400},
       {"CONNECT", "CONNECT a:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400},
   };
   for (const BadCase& c : cases) {
@@ -165,14 +188,20 @@ TEST_CASE("requests llhttp 8.1 would accept are refused by the server's own chec
 
 TEST_CASE("framing errors llhttp itself rejects are answered 400 and close") {
   const BadCase cases[] = {
-      {"CL and TE", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"CL and TE",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: "
+       "chunked\r\n\r\n0\r\n\r\n",
+       400},
       {"bad CL", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3x\r\n\r\nabc", 400},
       {"negative CL", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", 400},
-      {"two CLs", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400},
+      {"two CLs",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc", 400},
       {"CL list", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 3\r\n\r\nabc", 400},
-      {"bad TE", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400},
+      {"bad TE",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n", 400},
       {"unknown TE", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
-      {"bad chunk size", "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+      {"bad chunk size",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
       {"unknown method", "FROB /echo HTTP/1.1\r\nHost: a\r\n\r\n", 501},
   };
   for (const BadCase& c : cases) {
@@ -187,7 +216,6 @@ TEST_CASE("framing errors llhttp itself rejects are answered 400 and close") {
     CHECK(h.seen.empty());
   }
 }
-
 
 // A GET whose request line is exactly `length` bytes (without CRLF).
 std::string RequestLineOf(size_t length) {
@@ -212,7 +240,8 @@ TEST_CASE("header line: at the limit it is served, one byte past it is 431") {
     Harness h(limits);
     std::string line = "X-Long: " + std::string(length - 8, 'v');
     std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\n" + line + "\r\n\r\n");
-    CHECK(StatusOf(out) == (length == 60 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+    CHECK(StatusOf(out) ==
+          (length == 60 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
   }
 }
 
@@ -225,7 +254,8 @@ TEST_CASE("header section: at the limit it is served, one byte past it is 431") 
     head += std::string(total - head.size() - 4, 'p') + "\r\n\r\n";
     REQUIRE(head.size() == total);
     std::string out = h.Feed(head);
-    CHECK(StatusOf(out) == (total == 200 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+    CHECK(StatusOf(out) ==
+          (total == 200 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
   }
 }
 
@@ -237,16 +267,19 @@ TEST_CASE("header count: at the limit it is served, one more is 431") {
     std::string head = "GET /echo HTTP/1.1\r\nHost: a\r\n";
     for (int i = 1; i < count; ++i) head += "X-" + std::to_string(i) + ": v\r\n";
     std::string out = h.Feed(head + "\r\n");
-    CHECK(StatusOf(out) == (count == 4 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
+    CHECK(StatusOf(out) ==
+          (count == 4 ? "HTTP/1.1 200 OK" : "HTTP/1.1 431 Request Header Fields Too Large"));
   }
 }
 
-TEST_CASE("body size: Content-Length is checked before the body is read; chunked bodies are counted") {
+TEST_CASE(
+    "body size: Content-Length is checked before the body is read; chunked bodies are counted") {
   ServerLimits limits;
   limits.max_body = 10;
   {
     Harness h(limits);
-    CHECK(StatusOf(h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789")) ==
+    CHECK(StatusOf(
+              h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789")) ==
           "HTTP/1.1 200 OK");
     CHECK(h.seen.at(0) == "0123456789");
   }
@@ -270,7 +303,8 @@ TEST_CASE("body size: Content-Length is checked before the body is read; chunked
   }
 }
 
-TEST_CASE("requests per connection: the last allowed response says close, nothing after it is parsed") {
+TEST_CASE(
+    "requests per connection: the last allowed response says close, nothing after it is parsed") {
   ServerLimits limits;
   limits.max_requests_per_connection = 3;
   Harness h(limits);
@@ -309,7 +343,8 @@ TEST_CASE("pipelining: parsing pauses when max_pipelined responses are unsent, a
   CHECK(h.seen.size() == 6);
 }
 
-TEST_CASE("write queue: a response that takes older unsent bytes past max_write_queue ends the session") {
+TEST_CASE(
+    "write queue: a response that takes older unsent bytes past max_write_queue ends the session") {
   std::string req = "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n";
   size_t response_size = 0;
   {
@@ -366,7 +401,8 @@ TEST_CASE("router: exact paths, longest prefix, not-found, and duplicate refusal
   CHECK(router.Validate());
   Request req;
   Response res;
-  for (auto [path, want] : {std::pair{"/a", "exact"}, {"/a/x", "short"}, {"/a/b/c", "long"}, {"/a/b", "short"}}) {
+  for (auto [path, want] :
+       {std::pair{"/a", "exact"}, {"/a/x", "short"}, {"/a/b/c", "long"}, {"/a/b", "short"}}) {
     hit.clear();
     req.path = path;
     router.Dispatch(req, res);
