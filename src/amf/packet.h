@@ -78,13 +78,12 @@ Result<Packet> DecodePacket(std::string_view input, Arena& arena,
 Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* out,
                             const EncodeOptions& options = EncodeOptions());
 
-struct EncoderTables;
-
 // EncodePacket for a caller that encodes packet after packet (the gateway,
 // one per request): the reference tables and their slots are kept from one
 // call to the next instead of being built in a scratch arena each time,
-// which saves regrowing and re-zeroing them per message (~280 instructions
-// per Flex reply). They keep the capacity the largest reply so far needed.
+// which saves regrowing and re-zeroing them per message (measured: ~260
+// instructions per auth.loginByAlias request). They keep the capacity the
+// largest reply so far needed.
 class PacketEncoder {
  public:
   PacketEncoder();
