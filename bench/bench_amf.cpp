@@ -25,8 +25,10 @@
 #include "amf/codec.h"
 #include "amf/flex.h"
 #include "amf/packet.h"
+#include "bench_common.h"
 
 using namespace amfgate;
+using namespace amfgate::bench;
 using namespace amfgate::amf;
 
 namespace {
@@ -150,15 +152,6 @@ std::string FlexRequest(Arena& arena) {
   std::string out;
   if (!EncodePacket(p, arena, &out).ok()) Broken("building the Flex request");
   return out;
-}
-
-std::string CpuModel() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown CPU";
 }
 
 void Row(const char* what, const Stats& s, const char* extra = "") {

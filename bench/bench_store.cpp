@@ -23,11 +23,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_common.h"
 #include "core/clock.h"
 #include "store/random.h"
 #include "store/session_store.h"
 
 using namespace amfgate;
+using namespace amfgate::bench;
 
 namespace {
 
@@ -47,27 +49,9 @@ size_t RssBytes() {
   return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
 }
 
-std::string CpuModel() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
 [[noreturn]] void Fail(const char* what, size_t count) {
   std::fprintf(stderr, "bench_store: %s (%zu)\n", what, count);
   std::exit(1);
-}
-
-struct Spread {
-  double median = 0, min = 0, max = 0;
-};
-
-Spread Summarize(std::vector<double> samples) {
-  std::sort(samples.begin(), samples.end());
-  return Spread{samples[samples.size() / 2], samples.front(), samples.back()};
 }
 
 void Row(const char* what, const Spread& s, const char* unit) {

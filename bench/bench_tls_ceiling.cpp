@@ -53,11 +53,16 @@
 #include <string>
 #include <vector>
 
+#include "bench_common.h"
 #include "net/certificate.h"
 #include "net/tls.h"
 
 namespace amfgate {
 namespace {
+
+using bench::CpuModel;
+using bench::Spread;
+using bench::Summarize;
 
 constexpr double kSecondsPerOperation = 0.1;  // CPU time per primitive, per round
 constexpr int kHandshakesPerRound = 40;
@@ -340,24 +345,6 @@ class Aead {
  private:
   mbedtls_cipher_context_t ctx_;
 };
-
-struct Spread {
-  double median = 0, min = 0, max = 0;
-};
-
-Spread Summarize(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return Spread{v[v.size() / 2], v.front(), v.back()};
-}
-
-std::string CpuModel() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
 
 struct Kind {
   const char* label;  // table
