@@ -36,7 +36,8 @@ ValueError ParseUnsigned(const std::string& word, uint64_t min, uint64_t max, ui
     }
     return "'" + word + "' is not a whole number";
   }
-  if (v < min || v > max) return "must be between " + std::to_string(min) + " and " + std::to_string(max);
+  if (v < min || v > max)
+    return "must be between " + std::to_string(min) + " and " + std::to_string(max);
   *out = v;
   return {};
 }
@@ -74,7 +75,8 @@ ValueError ParseSeconds(const std::string& word, Duration min, Duration max, Dur
     text.remove_suffix(1);
   }
   double v = 0;
-  if (!ParseDecimal(text, &v)) return "'" + word + "' is not a duration (seconds, or with ms/s/m/h)";
+  if (!ParseDecimal(text, &v))
+    return "'" + word + "' is not a duration (seconds, or with ms/s/m/h)";
   double ns = std::round(v * scale);
   if (ns < static_cast<double>(min) || ns > static_cast<double>(max)) {
     return "must be between " + SecondsText(min) + " and " + SecondsText(max) + " seconds";
@@ -88,10 +90,20 @@ ValueError ParseBytes(const std::string& word, uint64_t min, uint64_t max, uint6
   uint64_t scale = 1;
   if (!text.empty()) {
     switch (text.back()) {
-      case 'k': case 'K': scale = 1ull << 10; break;
-      case 'm': case 'M': scale = 1ull << 20; break;
-      case 'g': case 'G': scale = 1ull << 30; break;
-      default: break;
+      case 'k':
+      case 'K':
+        scale = 1ull << 10;
+        break;
+      case 'm':
+      case 'M':
+        scale = 1ull << 20;
+        break;
+      case 'g':
+      case 'G':
+        scale = 1ull << 30;
+        break;
+      default:
+        break;
     }
     if (scale != 1) text.remove_suffix(1);
   }
@@ -108,9 +120,12 @@ ValueError ParseBytes(const std::string& word, uint64_t min, uint64_t max, uint6
 }
 
 ValueError ParseOnOff(const std::string& word, bool* out) {
-  if (word == "on") *out = true;
-  else if (word == "off") *out = false;
-  else return "expected on or off, not '" + word + "'";
+  if (word == "on")
+    *out = true;
+  else if (word == "off")
+    *out = false;
+  else
+    return "expected on or off, not '" + word + "'";
   return {};
 }
 
@@ -145,8 +160,8 @@ ValueError ParseHostPort(const std::string& word, ListenAddress* out) {
 }
 
 bool IsHostChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '[' || c == ']' ||
-         c == ':';
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '[' ||
+         c == ']' || c == ':';
 }
 
 // An origin: http(s)://host[:port], lower case, no path, query or user info.
@@ -156,14 +171,17 @@ ValueError ParseOrigin(const std::string& word, std::string* out) {
   std::string v = word;
   for (char& c : v) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   size_t scheme_end = v.find("://");
-  if (scheme_end == std::string::npos) return "'" + word + "' is not an origin like https://example.com";
+  if (scheme_end == std::string::npos)
+    return "'" + word + "' is not an origin like https://example.com";
   std::string scheme = v.substr(0, scheme_end);
-  if (scheme != "http" && scheme != "https") return "'" + word + "': the scheme must be http or https";
+  if (scheme != "http" && scheme != "https")
+    return "'" + word + "': the scheme must be http or https";
   std::string rest = v.substr(scheme_end + 3);
   if (!rest.empty() && rest.back() == '/') rest.pop_back();
   if (rest.empty()) return "'" + word + "' has no host";
   for (char c : rest) {
-    if (!IsHostChar(c)) return "'" + word + "' must be scheme://host[:port] with no path, query or user";
+    if (!IsHostChar(c))
+      return "'" + word + "' must be scheme://host[:port] with no path, query or user";
   }
   *out = scheme + "://" + rest;
   return {};
@@ -246,9 +264,12 @@ ValueError SetListen(const Words& v, Config* c) {
   ListenAddress a;
   ValueError e = ParseHostPort(v[0], &a);
   if (!e.empty()) return e;
-  if (v[1] == "tls") a.tls = true;
-  else if (v[1] == "plain") a.tls = false;
-  else return "expected tls or plain, not '" + v[1] + "'";
+  if (v[1] == "tls")
+    a.tls = true;
+  else if (v[1] == "plain")
+    a.tls = false;
+  else
+    return "expected tls or plain, not '" + v[1] + "'";
   for (const ListenAddress& other : c->listen) {
     if (other.address == a.address && other.port == a.port && a.port != 0) {
       return a.HostPort() + " is listed twice";
@@ -272,7 +293,9 @@ ValueError SetAdminListen(const Words& v, Config* c) {
   return {};
 }
 
-ValueError SetPublicOrigin(const Words& v, Config* c) { return ParseOrigin(v[0], &c->public_origin); }
+ValueError SetPublicOrigin(const Words& v, Config* c) {
+  return ParseOrigin(v[0], &c->public_origin);
+}
 
 ValueError SetAllowOrigin(const Words& v, Config* c) {
   std::string origin;
@@ -281,19 +304,27 @@ ValueError SetAllowOrigin(const Words& v, Config* c) {
   return e;
 }
 
-ValueError SetGatewayPath(const Words& v, Config* c) { return ParseUrlPath(v[0], &c->gateway_path); }
+ValueError SetGatewayPath(const Words& v, Config* c) {
+  return ParseUrlPath(v[0], &c->gateway_path);
+}
 
 ValueError SetAliasDelivery(const Words& v, Config* c) {
-  if (v[0] == "cookie") c->alias_delivery = AliasDelivery::kCookie;
-  else if (v[0] == "flashvars") c->alias_delivery = AliasDelivery::kFlashvars;
-  else return "expected cookie or flashvars, not '" + v[0] + "'";
+  if (v[0] == "cookie")
+    c->alias_delivery = AliasDelivery::kCookie;
+  else if (v[0] == "flashvars")
+    c->alias_delivery = AliasDelivery::kFlashvars;
+  else
+    return "expected cookie or flashvars, not '" + v[0] + "'";
   return {};
 }
 
-ValueError SetPasswordLogin(const Words& v, Config* c) { return ParseOnOff(v[0], &c->gateway_password_login); }
+ValueError SetPasswordLogin(const Words& v, Config* c) {
+  return ParseOnOff(v[0], &c->gateway_password_login);
+}
 
 ValueError SetLogLevel(const Words& v, Config* c) {
-  if (!ParseLogLevel(v[0], &c->log_level)) return "expected debug, info, notice, warn or error, not '" + v[0] + "'";
+  if (!ParseLogLevel(v[0], &c->log_level))
+    return "expected debug, info, notice, warn or error, not '" + v[0] + "'";
   return {};
 }
 
@@ -307,54 +338,58 @@ constexpr uint64_t kG = 1ull << 30;
 constexpr uint64_t kM = 1ull << 20;
 
 const Directive kDirectives[] = {
-    {"listen", "ADDR:PORT tls|plain", "a listener; plain HTTP is for development and benchmarks", true, 2, 2,
-     SetListen, [](Config* c) { c->listen.clear(); }},
-    {"admin_listen", "ADDR:PORT|off", "plain-HTTP listener for /healthz and /metrics (keep it private)", false, 1,
-     1, SetAdminListen, nullptr},
-    {"public_origin", "URL", "scheme://host[:port] browsers use; builds the gateway URL", false, 1, 1,
-     SetPublicOrigin, nullptr},
-    {"certificate", "FILE", "PEM certificate chain (none: self-signed ECDSA P-256 in memory)", false, 1, 1,
-     SetPath<&Config::certificate>, nullptr},
+    {"listen", "ADDR:PORT tls|plain", "a listener; plain HTTP is for development and benchmarks",
+     true, 2, 2, SetListen, [](Config* c) { c->listen.clear(); }},
+    {"admin_listen", "ADDR:PORT|off",
+     "plain-HTTP listener for /healthz and /metrics (keep it private)", false, 1, 1, SetAdminListen,
+     nullptr},
+    {"public_origin", "URL", "scheme://host[:port] browsers use; builds the gateway URL", false, 1,
+     1, SetPublicOrigin, nullptr},
+    {"certificate", "FILE", "PEM certificate chain (none: self-signed ECDSA P-256 in memory)",
+     false, 1, 1, SetPath<&Config::certificate>, nullptr},
     {"certificate_key", "FILE", "PEM private key of the certificate", false, 1, 1,
      SetPath<&Config::certificate_key>, nullptr},
-    {"ticket_lifetime", "SECONDS", "TLS session ticket lifetime and key rotation period (60-86400)", false, 1, 1,
-     SetSeconds<60 * kSecond, kDay, &Config::ticket_lifetime>, nullptr},
+    {"ticket_lifetime", "SECONDS", "TLS session ticket lifetime and key rotation period (60-86400)",
+     false, 1, 1, SetSeconds<60 * kSecond, kDay, &Config::ticket_lifetime>, nullptr},
     {"handshake_timeout", "SECONDS", "deadline for a TLS handshake", false, 1, 1,
      SetSeconds<kMillisecond, kHour, &Config::handshake_timeout>, nullptr},
     {"max_handshakes", "N", "TLS handshakes in progress at once", false, 1, 1,
      SetCount<uint32_t, 1, 1000000, &Config::max_handshakes>, nullptr},
     {"users_file", "FILE", "users and password hashes (none: a demo user)", false, 1, 1,
      SetPath<&Config::users_file>, nullptr},
-    {"docroot", "DIR", "document root for static files", false, 1, 1, SetPath<&Config::docroot>, nullptr},
+    {"docroot", "DIR", "document root for static files", false, 1, 1, SetPath<&Config::docroot>,
+     nullptr},
     {"template_dir", "DIR", "page templates", false, 1, 1, SetPath<&Config::template_dir>, nullptr},
     {"gateway_path", "PATH", "URL path of the AMF gateway", false, 1, 1, SetGatewayPath, nullptr},
     {"alias_ttl", "SECONDS", "lifetime of a one-time alias (1-600)", false, 1, 1,
      SetSeconds<kSecond, 600 * kSecond, &Config::alias_ttl>, nullptr},
-    {"alias_delivery", "cookie|flashvars", "how the app page hands the alias to the client", false, 1, 1,
-     SetAliasDelivery, nullptr},
+    {"alias_delivery", "cookie|flashvars", "how the app page hands the alias to the client", false,
+     1, 1, SetAliasDelivery, nullptr},
     {"session_idle", "SECONDS", "a session ends after this long unused", false, 1, 1,
      SetSeconds<kSecond, 24 * kDay, &Config::session_idle>, nullptr},
-    {"session_lifetime", "SECONDS", "a session ends this long after login, used or not", false, 1, 1,
-     SetSeconds<kSecond, 24 * kDay, &Config::session_lifetime>, nullptr},
+    {"session_lifetime", "SECONDS", "a session ends this long after login, used or not", false, 1,
+     1, SetSeconds<kSecond, 24 * kDay, &Config::session_lifetime>, nullptr},
     {"max_sessions", "N", "sessions in total (page and gateway)", false, 1, 1,
      SetCount<uint64_t, 1, 100000000, &Config::max_sessions>, nullptr},
-    {"max_aliases", "N", "aliases in total", false, 1, 1, SetCount<uint64_t, 1, 100000000, &Config::max_aliases>,
-     nullptr},
+    {"max_aliases", "N", "aliases in total", false, 1, 1,
+     SetCount<uint64_t, 1, 100000000, &Config::max_aliases>, nullptr},
     {"max_pending_aliases", "N", "unredeemed aliases per page session", false, 1, 1,
      SetCount<uint32_t, 1, 255, &Config::max_pending_aliases>, nullptr},
-    {"gateway_password_login", "on|off", "password login through the gateway (auth.login, Credentials, Flex)",
-     false, 1, 1, SetPasswordLogin, nullptr},
-    {"allow_origin", "URL", "another origin allowed to call the gateway with credentials", true, 1, 1,
-     SetAllowOrigin, [](Config* c) { c->allow_origin.clear(); }},
-    {"redeem_rate_per_address", "RATE BURST", "alias redemptions per second per client address", false, 2, 2,
-     SetRate<&Config::redeem_rate_per_address>, nullptr},
+    {"gateway_password_login", "on|off",
+     "password login through the gateway (auth.login, Credentials, Flex)", false, 1, 1,
+     SetPasswordLogin, nullptr},
+    {"allow_origin", "URL", "another origin allowed to call the gateway with credentials", true, 1,
+     1, SetAllowOrigin, [](Config* c) { c->allow_origin.clear(); }},
+    {"redeem_rate_per_address", "RATE BURST", "alias redemptions per second per client address",
+     false, 2, 2, SetRate<&Config::redeem_rate_per_address>, nullptr},
     {"redeem_rate_total", "RATE BURST", "alias redemptions per second in total", false, 2, 2,
      SetRate<&Config::redeem_rate_total>, nullptr},
-    {"login_rate_per_address", "RATE BURST", "password logins per second per client address", false, 2, 2,
-     SetRate<&Config::login_rate_per_address>, nullptr},
+    {"login_rate_per_address", "RATE BURST", "password logins per second per client address", false,
+     2, 2, SetRate<&Config::login_rate_per_address>, nullptr},
     {"login_rate_total", "RATE BURST", "password logins per second in total", false, 2, 2,
      SetRate<&Config::login_rate_total>, nullptr},
-    {"max_body", "BYTES", "request body size", false, 1, 1, SetBytes<uint64_t, 0, kG, &Config::max_body>, nullptr},
+    {"max_body", "BYTES", "request body size", false, 1, 1,
+     SetBytes<uint64_t, 0, kG, &Config::max_body>, nullptr},
     {"max_request_line", "BYTES", "request line length (414 past it)", false, 1, 1,
      SetBytes<uint32_t, 64, kM, &Config::max_request_line>, nullptr},
     {"max_header_line", "BYTES", "one header line's length (431 past it)", false, 1, 1,
@@ -369,22 +404,23 @@ const Directive kDirectives[] = {
      SetSeconds<kMillisecond, kHour, &Config::body_timeout>, nullptr},
     {"idle_timeout", "SECONDS", "keep-alive: an idle connection closes after this", false, 1, 1,
      SetSeconds<kMillisecond, kDay, &Config::idle_timeout>, nullptr},
-    {"write_timeout", "SECONDS", "a response write making no progress for this long closes", false, 1, 1,
-     SetSeconds<kMillisecond, kHour, &Config::write_timeout>, nullptr},
+    {"write_timeout", "SECONDS", "a response write making no progress for this long closes", false,
+     1, 1, SetSeconds<kMillisecond, kHour, &Config::write_timeout>, nullptr},
     {"max_requests_per_connection", "N", "then the connection closes (0: no limit)", false, 1, 1,
      SetCount<uint32_t, 0, 2000000000, &Config::max_requests_per_connection>, nullptr},
-    {"max_pipelined", "N", "pipelined requests queued per connection before reading pauses", false, 1, 1,
-     SetCount<uint32_t, 1, 100000, &Config::max_pipelined>, nullptr},
-    {"max_write_queue", "BYTES", "unsent response bytes per connection before it closes", false, 1, 1,
-     SetBytes<uint64_t, 4096, kG, &Config::max_write_queue>, nullptr},
+    {"max_pipelined", "N", "pipelined requests queued per connection before reading pauses", false,
+     1, 1, SetCount<uint32_t, 1, 100000, &Config::max_pipelined>, nullptr},
+    {"max_write_queue", "BYTES", "unsent response bytes per connection before it closes", false, 1,
+     1, SetBytes<uint64_t, 4096, kG, &Config::max_write_queue>, nullptr},
     {"max_connections", "N", "client connections open at once", false, 1, 1,
      SetCount<uint32_t, 1, 10000000, &Config::max_connections>, nullptr},
     {"log_level", "LEVEL", "debug, info, notice, warn or error", false, 1, 1, SetLogLevel, nullptr},
-    {"error_log", "FILE", "error log file (- is standard error)", false, 1, 1, SetPath<&Config::error_log>,
+    {"error_log", "FILE", "error log file (- is standard error)", false, 1, 1,
+     SetPath<&Config::error_log>, nullptr},
+    {"access_log", "FILE|off", "access log file (- is standard error)", false, 1, 1, SetAccessLog,
      nullptr},
-    {"access_log", "FILE|off", "access log file (- is standard error)", false, 1, 1, SetAccessLog, nullptr},
-    {"drain_timeout", "SECONDS", "on SIGTERM/SIGINT, how long in-flight requests may finish", false, 1, 1,
-     SetSeconds<0, kHour, &Config::drain_timeout>, nullptr},
+    {"drain_timeout", "SECONDS", "on SIGTERM/SIGINT, how long in-flight requests may finish", false,
+     1, 1, SetSeconds<0, kHour, &Config::drain_timeout>, nullptr},
 };
 
 const Directive* FindDirective(std::string_view name) {
@@ -420,7 +456,8 @@ std::string SplitLine(std::string_view line, Words* words) {
         word.push_back(q);
       }
       if (!closed) return "unterminated quoted word";
-      if (i < line.size() && line[i] != ' ' && line[i] != '\t') return "a quoted word must end at a space";
+      if (i < line.size() && line[i] != ' ' && line[i] != '\t')
+        return "a quoted word must end at a space";
     } else {
       while (i < line.size() && line[i] != ' ' && line[i] != '\t') {
         if (line[i] == '"') return "a quote inside a word";
@@ -441,15 +478,18 @@ std::string SplitLine(std::string_view line, Words* words) {
 // `seen` tracks directives already given in this source (duplicates, and the
 // first occurrence of a repeatable directive replacing the earlier list).
 Status ApplyDirective(const std::string& place, const std::string& name, const Words& values,
-                      std::set<std::string>* seen, std::map<std::string, std::string>* where, Config* config) {
+                      std::set<std::string>* seen, std::map<std::string, std::string>* where,
+                      Config* config) {
   const Directive* d = FindDirective(name);
-  if (d == nullptr) return Status::Error(Code::kInvalidArgument, place + ": " + name + ": unknown directive");
+  if (d == nullptr)
+    return Status::Error(Code::kInvalidArgument, place + ": " + name + ": unknown directive");
   if (values.size() < d->min_values || values.size() > d->max_values) {
     std::string expected = std::to_string(d->min_values);
     if (d->max_values != d->min_values) expected += "-" + std::to_string(d->max_values);
-    return Status::Error(Code::kInvalidArgument, place + ": " + name + ": expected " + expected + " value" +
-                                                     (d->max_values == 1 ? "" : "s") + " (" + name + " " +
-                                                     d->usage + "), got " + std::to_string(values.size()));
+    return Status::Error(Code::kInvalidArgument, place + ": " + name + ": expected " + expected +
+                                                     " value" + (d->max_values == 1 ? "" : "s") +
+                                                     " (" + name + " " + d->usage + "), got " +
+                                                     std::to_string(values.size()));
   }
   bool first = seen->insert(name).second;
   if (!first && !d->repeatable) {
@@ -467,11 +507,15 @@ Status ApplyDirective(const std::string& place, const std::string& name, const W
 
 std::string OriginOf(const ListenAddress& a) {
   std::string host = a.address;
-  if (host == "0.0.0.0") host = "127.0.0.1";
-  else if (host == "::") host = "[::1]";
-  else if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  if (host == "0.0.0.0")
+    host = "127.0.0.1";
+  else if (host == "::")
+    host = "[::1]";
+  else if (host.find(':') != std::string::npos)
+    host = "[" + host + "]";
   bool default_port = (a.tls && a.port == 443) || (!a.tls && a.port == 80);
-  return std::string(a.tls ? "https://" : "http://") + host + (default_port ? "" : ":" + std::to_string(a.port));
+  return std::string(a.tls ? "https://" : "http://") + host +
+         (default_port ? "" : ":" + std::to_string(a.port));
 }
 
 std::string Config::PlaceOf(std::string_view directive) const {
@@ -483,28 +527,33 @@ std::string Config::PlaceOf(std::string_view directive) const {
 namespace {
 
 // Cross-field checks, naming where the offending directive was given.
-Status CheckConfig(const Config& c, std::map<std::string, std::string>& where, const std::string& fallback) {
+Status CheckConfig(const Config& c, std::map<std::string, std::string>& where,
+                   const std::string& fallback) {
   auto at = [&](const char* name) {
     auto it = where.find(name);
     return (it == where.end() ? fallback : it->second) + ": " + name + ": ";
   };
-  if (c.listen.empty()) return Status::Error(Code::kInvalidArgument, at("listen") + "at least one is needed");
+  if (c.listen.empty())
+    return Status::Error(Code::kInvalidArgument, at("listen") + "at least one is needed");
   if (c.certificate.empty() != c.certificate_key.empty()) {
     const char* given = c.certificate.empty() ? "certificate_key" : "certificate";
     const char* missing = c.certificate.empty() ? "certificate" : "certificate_key";
     return Status::Error(Code::kInvalidArgument, at(given) + "needs " + missing + " too");
   }
   if (c.session_lifetime < c.session_idle) {
-    return Status::Error(Code::kInvalidArgument, at("session_lifetime") + "must not be shorter than session_idle");
+    return Status::Error(Code::kInvalidArgument,
+                         at("session_lifetime") + "must not be shorter than session_idle");
   }
   if (c.max_request_line > c.max_header_section || c.max_header_line > c.max_header_section) {
-    return Status::Error(Code::kInvalidArgument,
-                         at("max_header_section") + "must be at least max_request_line and max_header_line");
+    return Status::Error(
+        Code::kInvalidArgument,
+        at("max_header_section") + "must be at least max_request_line and max_header_line");
   }
   if (c.admin_enabled && c.admin_listen.port != 0) {
     for (const ListenAddress& a : c.listen) {
       if (a.address == c.admin_listen.address && a.port == c.admin_listen.port) {
-        return Status::Error(Code::kInvalidArgument, at("admin_listen") + "is also a listen address");
+        return Status::Error(Code::kInvalidArgument,
+                             at("admin_listen") + "is also a listen address");
       }
     }
   }
@@ -576,7 +625,8 @@ Status ApplyOverrides(const std::vector<ConfigOverride>& overrides, Config* conf
   return ApplyOverridesAt(overrides, config, &where);
 }
 
-Status LoadConfig(const std::string& path, const std::vector<ConfigOverride>& overrides, Config* config) {
+Status LoadConfig(const std::string& path, const std::vector<ConfigOverride>& overrides,
+                  Config* config) {
   Config c;
   std::map<std::string, std::string> where;
   if (!path.empty()) {
@@ -602,23 +652,27 @@ Status LoadConfig(const std::string& path, const std::vector<ConfigOverride>& ov
   return Status::Ok();
 }
 
-Status ParseOverrides(const std::vector<std::string>& args, std::vector<ConfigOverride>* overrides) {
+Status ParseOverrides(const std::vector<std::string>& args,
+                      std::vector<ConfigOverride>* overrides) {
   overrides->clear();
   for (const std::string& word : args) {
     if (word.starts_with("--")) {
       std::string name = word.substr(2);
-      if (name.empty()) return Status::Error(Code::kInvalidArgument, "command line: '--' without a directive");
+      if (name.empty())
+        return Status::Error(Code::kInvalidArgument, "command line: '--' without a directive");
       overrides->push_back({name, {}});
       continue;
     }
     if (overrides->empty()) {
-      return Status::Error(Code::kInvalidArgument, "command line: '" + word + "': expected --DIRECTIVE");
+      return Status::Error(Code::kInvalidArgument,
+                           "command line: '" + word + "': expected --DIRECTIVE");
     }
     overrides->back().values.push_back(word);
   }
   for (const ConfigOverride& o : *overrides) {
     if (FindDirective(o.directive) == nullptr) {
-      return Status::Error(Code::kInvalidArgument, "command line: --" + o.directive + ": unknown directive");
+      return Status::Error(Code::kInvalidArgument,
+                           "command line: --" + o.directive + ": unknown directive");
     }
   }
   return Status::Ok();
@@ -628,8 +682,10 @@ std::string DirectiveHelp() {
   std::string out;
   for (const Directive& d : kDirectives) {
     std::string head = std::string("  ") + d.name + " " + d.usage;
-    if (head.size() < 40) head.resize(40, ' ');
-    else head += "\n" + std::string(40, ' ');
+    if (head.size() < 40)
+      head.resize(40, ' ');
+    else
+      head += "\n" + std::string(40, ' ');
     out += head + d.help + (d.repeatable ? " (repeatable)" : "") + "\n";
   }
   return out;

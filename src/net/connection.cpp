@@ -135,10 +135,17 @@ void Connection::OnAlloc(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(handle->data);
   std::span<char> space;
   switch (self->state_) {
-    case State::kHandshake: space = self->tls_->CipherSpace(); break;
-    case State::kHttp: space = self->tls_ ? self->tls_->CipherSpace() : self->session_.ReadSpace(); break;
-    case State::kLinger: space = {self->server_->discard_buffer(), Server::Impl::kDiscardSize}; break;
-    default: break;
+    case State::kHandshake:
+      space = self->tls_->CipherSpace();
+      break;
+    case State::kHttp:
+      space = self->tls_ ? self->tls_->CipherSpace() : self->session_.ReadSpace();
+      break;
+    case State::kLinger:
+      space = {self->server_->discard_buffer(), Server::Impl::kDiscardSize};
+      break;
+    default:
+      break;
   }
   *buf = uv_buf_init(space.data(), static_cast<unsigned>(space.size()));
 }
@@ -153,7 +160,8 @@ void Connection::HandleRead(ssize_t nread) {
     server_->stats()->bytes_in += static_cast<uint64_t>(nread);
     size_t n = static_cast<size_t>(nread);
     switch (state_) {
-      case State::kLinger: return;
+      case State::kLinger:
+        return;
       case State::kHandshake:
         tls_->CipherReceived(n);
         StepHandshake();
@@ -166,7 +174,8 @@ void Connection::HandleRead(ssize_t nread) {
         }
         Pump();
         return;
-      default: return;
+      default:
+        return;
     }
   }
   if (nread == 0) return;
@@ -218,7 +227,8 @@ void Connection::StepHandshake() {
     ++stats->handshakes_failed;
     ++stats->errors[static_cast<size_t>(NetError::kHandshakeFailed)];
     if (LogEnabled(LogLevel::kDebug)) {
-      LogDebug("%s: TLS handshake failed: %s", info_.peer_text.c_str(), MbedtlsError(tls_->last_error()).c_str());
+      LogDebug("%s: TLS handshake failed: %s", info_.peer_text.c_str(),
+               MbedtlsError(tls_->last_error()).c_str());
     }
     ReleaseSlot();
     // Send the alert mbedTLS queued, then close without close_notify.
@@ -256,7 +266,9 @@ void Connection::Decrypt() {
 }
 
 uint64_t Connection::Unsent() const {
-  return pending_.size() + (writing_ ? uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_)) : 0);
+  return pending_.size() +
+         (writing_ ? uv_stream_get_write_queue_size(reinterpret_cast<const uv_stream_t*>(&tcp_))
+                   : 0);
 }
 
 void Connection::Pump() {
@@ -400,7 +412,8 @@ void Connection::OnShutdown(uv_shutdown_t* req, int status) {
 
 void Connection::Fail(NetError kind) {
   ++server_->stats()->errors[static_cast<size_t>(kind)];
-  if (LogEnabled(LogLevel::kDebug)) LogDebug("%s: closing: %s", info_.peer_text.c_str(), NetErrorName(kind));
+  if (LogEnabled(LogLevel::kDebug))
+    LogDebug("%s: closing: %s", info_.peer_text.c_str(), NetErrorName(kind));
   Close();
 }
 
@@ -430,7 +443,9 @@ void Connection::OnClosed(uv_handle_t* handle) {
 void Connection::Drain() {
   switch (state_) {
     case State::kWaitSlot:
-    case State::kHandshake: Close(); return;
+    case State::kHandshake:
+      Close();
+      return;
     case State::kHttp:
       if (close_after_flush_) return;
       if (session_.idle() && !writing_ && pending_.empty()) {
@@ -439,7 +454,8 @@ void Connection::Drain() {
         FinishThenClose();
       }
       return;
-    default: return;
+    default:
+      return;
   }
 }
 
@@ -451,9 +467,12 @@ MonoTime Connection::Deadline(NetError* kind) const {
     case State::kHandshake:
       *kind = NetError::kHandshakeTimeout;
       return accepted_at_ + limits.handshake_timeout;
-    case State::kLinger: return linger_until_;
-    case State::kHttp: break;
-    default: return 0;
+    case State::kLinger:
+      return linger_until_;
+    case State::kHttp:
+      break;
+    default:
+      return 0;
   }
   if (writing_ || !pending_.empty()) {
     *kind = NetError::kWriteTimeout;
@@ -489,7 +508,9 @@ void Connection::UpdateTimer() {
   if (deadline == 0) return;
   if (timer_at_ != 0 && timer_at_ <= deadline) return;
   MonoTime now = server_->Now();
-  uint64_t ms = deadline > now ? static_cast<uint64_t>((deadline - now + kMillisecond - 1) / kMillisecond) : 0;
+  uint64_t ms = deadline > now
+                    ? static_cast<uint64_t>((deadline - now + kMillisecond - 1) / kMillisecond)
+                    : 0;
   uv_timer_start(timer_.get(), OnTimer, ms, 0);
   timer_at_ = deadline;
 }
@@ -502,7 +523,8 @@ void Connection::OnTimer(uv_timer_t* timer) {
   MonoTime deadline = self->Deadline(&kind);
   MonoTime now = self->server_->Now();
   if (deadline == 0 || deadline > now) {
-    if (self->state_ == State::kHttp && self->session_.paused() && !self->writing_ && self->pending_.empty()) {
+    if (self->state_ == State::kHttp && self->session_.paused() && !self->writing_ &&
+        self->pending_.empty()) {
       self->Pump();
       return;
     }
@@ -523,7 +545,8 @@ void Connection::OnTimer(uv_timer_t* timer) {
         return;
       }
       std::string* out = self->tls_ ? &self->plain_out_ : &self->pending_;
-      self->session_.Abort(408, kind == NetError::kHeadTimeout ? "head timeout" : "body timeout", now, out);
+      self->session_.Abort(408, kind == NetError::kHeadTimeout ? "head timeout" : "body timeout",
+                           now, out);
       if (self->tls_ && !self->plain_out_.empty()) {
         if (self->tls_->Write(self->plain_out_) != Code::kOk) {
           self->Close();
@@ -534,20 +557,29 @@ void Connection::OnTimer(uv_timer_t* timer) {
       self->FinishThenClose();
       return;
     }
-    case NetError::kWriteTimeout: self->Fail(kind); return;
-    default: self->Close(); return;  // keep-alive idle or the end of lingering
+    case NetError::kWriteTimeout:
+      self->Fail(kind);
+      return;
+    default:
+      self->Close();
+      return;  // keep-alive idle or the end of lingering
   }
 }
 
 void Connection::UpdateReading() {
   bool want = false;
   switch (state_) {
-    case State::kHandshake: want = true; break;
+    case State::kHandshake:
+      want = true;
+      break;
     case State::kHttp:
       want = !peer_eof_ && !close_after_flush_ && !session_.done() && !session_.paused();
       break;
-    case State::kLinger: want = !peer_eof_; break;
-    default: break;
+    case State::kLinger:
+      want = !peer_eof_;
+      break;
+    default:
+      break;
   }
   if (want && !reading_) {
     if (uv_read_start(stream(), OnAlloc, OnRead) == 0) reading_ = true;

@@ -13,14 +13,14 @@
 // again and again.
 #pragma once
 
+#include <sys/socket.h>
+#include <uv.h>
+
 #include <list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <sys/socket.h>
-#include <uv.h>
 
 #include "net/http_session.h"
 #include "net/input_buffer.h"

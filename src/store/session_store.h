@@ -78,10 +78,10 @@
 // about two lookups, which is why the path is kept short and why the decoded
 // token is stored exactly as the halves the lookup loads (token.cpp).
 // bench_store measures ~210-270 ns per lookup in random order on the shared
-// 2-core machine in its good runs (up to ~450 ns when the other vCPU is busy). Redemption adds a 32-byte draw from the DRBG's pool (~20
-// ns; random.h), a second record (the page session), the new session's
-// table insert, family and wheel links, and the new token's encoding:
-// ~800 ns. bench/bench_store.cpp measures all of this.
+// 2-core machine in its good runs (up to ~450 ns when the other vCPU is busy). Redemption adds a
+// 32-byte draw from the DRBG's pool (~20 ns; random.h), a second record (the page session), the new
+// session's table insert, family and wheel links, and the new token's encoding: ~800 ns.
+// bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>

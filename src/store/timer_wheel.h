@@ -47,8 +47,8 @@ struct WheelLinks {
 };
 
 struct CollectResult {
-  uint32_t work = 0;   // entries moved
-  bool more = false;   // stopped by the budget with work left at `now`
+  uint32_t work = 0;  // entries moved
+  bool more = false;  // stopped by the budget with work left at `now`
 };
 
 template <typename Entries>
@@ -154,7 +154,9 @@ class TimerWheel {
   static constexpr uint32_t kHeads = kLevels * kSlots + 1;
   static constexpr uint32_t kCollectedHead = kHeadBase + kLevels * kSlots;
 
-  static constexpr uint64_t LevelMask(unsigned level) { return (uint64_t{1} << (level * kBits)) - 1; }
+  static constexpr uint64_t LevelMask(unsigned level) {
+    return (uint64_t{1} << (level * kBits)) - 1;
+  }
   static constexpr unsigned Digit(uint64_t tick, unsigned level) {
     return static_cast<unsigned>(tick >> (level * kBits)) & (kSlots - 1);
   }
@@ -230,7 +232,8 @@ class TimerWheel {
     uint64_t next = now + 1;
     for (unsigned level = 0; level < kLevels; ++level) {
       const unsigned digit = Digit(current_, level);
-      const uint64_t later = digit == kSlots - 1 ? 0 : occupied_[level] & (~uint64_t{0} << (digit + 1));
+      const uint64_t later =
+          digit == kSlots - 1 ? 0 : occupied_[level] & (~uint64_t{0} << (digit + 1));
       uint64_t at;
       if (later != 0) {
         at = SlotStart(level, static_cast<unsigned>(std::countr_zero(later)));

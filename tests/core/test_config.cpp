@@ -1,7 +1,6 @@
 // Configuration parsing: every directive, every error naming its place, and
 // command-line overrides (a repeatable directive there replaces the list).
 #include <doctest/doctest.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -134,36 +133,50 @@ TEST_CASE("every error names the file, the line and the directive") {
   CHECK(ErrorOf("alias_ttl\n").starts_with("t.conf:1: alias_ttl: expected 1 value"));
   CHECK(ErrorOf("alias_ttl 1 2\n").starts_with("t.conf:1: alias_ttl: expected 1 value"));
   CHECK(ErrorOf("listen 127.0.0.1:80\n").starts_with("t.conf:1: listen: expected 2 values"));
-  CHECK(ErrorOf("alias_ttl 10\nalias_ttl 20\n") == "t.conf:2: alias_ttl: given twice (first at t.conf:1)");
-  CHECK(ErrorOf("alias_ttl ten") == "t.conf:1: alias_ttl: 'ten' is not a duration (seconds, or with ms/s/m/h)");
+  CHECK(ErrorOf("alias_ttl 10\nalias_ttl 20\n") ==
+        "t.conf:2: alias_ttl: given twice (first at t.conf:1)");
+  CHECK(ErrorOf("alias_ttl ten") ==
+        "t.conf:1: alias_ttl: 'ten' is not a duration (seconds, or with ms/s/m/h)");
   CHECK(ErrorOf("alias_ttl -5").starts_with("t.conf:1: alias_ttl: '-5' is not a duration"));
   CHECK(ErrorOf("max_body 12x").starts_with("t.conf:1: max_body: '12x' is not a size"));
   CHECK(ErrorOf("max_body 2g").starts_with("t.conf:1: max_body: must be between"));
-  CHECK(ErrorOf("max_sessions 99999999999999999999999").starts_with("t.conf:1: max_sessions: must be between"));
-  CHECK(ErrorOf("max_pending_aliases 0") == "t.conf:1: max_pending_aliases: must be between 1 and 255");
-  CHECK(ErrorOf("listen 127.0.0.1:70000 tls") == "t.conf:1: listen: port: must be between 0 and 65535");
-  CHECK(ErrorOf("listen localhost:80 tls").starts_with("t.conf:1: listen: 'localhost' is not a numeric"));
+  CHECK(ErrorOf("max_sessions 99999999999999999999999")
+            .starts_with("t.conf:1: max_sessions: must be between"));
+  CHECK(ErrorOf("max_pending_aliases 0") ==
+        "t.conf:1: max_pending_aliases: must be between 1 and 255");
+  CHECK(ErrorOf("listen 127.0.0.1:70000 tls") ==
+        "t.conf:1: listen: port: must be between 0 and 65535");
+  CHECK(ErrorOf("listen localhost:80 tls")
+            .starts_with("t.conf:1: listen: 'localhost' is not a numeric"));
   CHECK(ErrorOf("listen 127.0.0.1:80 ssl") == "t.conf:1: listen: expected tls or plain, not 'ssl'");
   CHECK(ErrorOf("listen 127.0.0.1:80 tls\nlisten 127.0.0.1:80 plain") ==
         "t.conf:2: listen: 127.0.0.1:80 is listed twice");
-  CHECK(ErrorOf("gateway_password_login yes") == "t.conf:1: gateway_password_login: expected on or off, not 'yes'");
-  CHECK(ErrorOf("alias_delivery url").starts_with("t.conf:1: alias_delivery: expected cookie or flashvars"));
+  CHECK(ErrorOf("gateway_password_login yes") ==
+        "t.conf:1: gateway_password_login: expected on or off, not 'yes'");
+  CHECK(ErrorOf("alias_delivery url")
+            .starts_with("t.conf:1: alias_delivery: expected cookie or flashvars"));
   CHECK(ErrorOf("log_level loud").starts_with("t.conf:1: log_level: expected debug"));
-  CHECK(ErrorOf("public_origin ftp://x").starts_with("t.conf:1: public_origin: 'ftp://x': the scheme"));
-  CHECK(ErrorOf("public_origin https://x/app").starts_with("t.conf:1: public_origin: 'https://x/app' must be"));
+  CHECK(ErrorOf("public_origin ftp://x")
+            .starts_with("t.conf:1: public_origin: 'ftp://x': the scheme"));
+  CHECK(ErrorOf("public_origin https://x/app")
+            .starts_with("t.conf:1: public_origin: 'https://x/app' must be"));
   CHECK(ErrorOf("gateway_path gateway") == "t.conf:1: gateway_path: must start with /");
   CHECK(ErrorOf("gateway_path /a/../b").starts_with("t.conf:1: gateway_path: must not contain"));
   CHECK(ErrorOf("gateway_path /a?b").starts_with("t.conf:1: gateway_path: must be a plain path"));
   CHECK(ErrorOf("docroot \"unterminated") == "t.conf:1: unterminated quoted word");
   CHECK(ErrorOf("docroot a\"b") == "t.conf:1: a quote inside a word");
   CHECK(ErrorOf("docroot a\x01z") == "t.conf:1: control character in the line");
-  CHECK(ErrorOf("login_rate_total 0 5").starts_with("t.conf:1: login_rate_total: rate '0' must be"));
-  CHECK(ErrorOf("login_rate_total 5 0").starts_with("t.conf:1: login_rate_total: burst: must be between"));
+  CHECK(
+      ErrorOf("login_rate_total 0 5").starts_with("t.conf:1: login_rate_total: rate '0' must be"));
+  CHECK(ErrorOf("login_rate_total 5 0")
+            .starts_with("t.conf:1: login_rate_total: burst: must be between"));
 }
 
 TEST_CASE("comments, blank lines, CRLF endings and quoted words") {
   Config c;
-  Status s = Parse("  # only a comment\r\n\r\ndocroot \"my docs\"   # here\r\ntemplate_dir \"a\\\"b\\\\c\"\r\n", &c);
+  Status s = Parse(
+      "  # only a comment\r\n\r\ndocroot \"my docs\"   # here\r\ntemplate_dir \"a\\\"b\\\\c\"\r\n",
+      &c);
   REQUIRE_MESSAGE(s.ok(), s.message());
   CHECK(c.docroot == "my docs");
   CHECK(c.template_dir == "a\"b\\c");
@@ -202,10 +215,12 @@ TEST_CASE("cross-field errors name where the directive was given") {
 
 TEST_CASE("overrides replace file values and repeatable lists") {
   Config c;
-  REQUIRE(Parse("listen 127.0.0.1:1 tls\nlisten 127.0.0.1:2 tls\nalias_ttl 5\nallow_origin https://a.example\n",
+  REQUIRE(Parse("listen 127.0.0.1:1 tls\nlisten 127.0.0.1:2 tls\nalias_ttl 5\nallow_origin "
+                "https://a.example\n",
                 &c)
               .ok());
-  auto o = Overrides({"--listen", "127.0.0.1:8080", "plain", "--listen", "[::1]:8443", "tls", "--alias_ttl", "10"});
+  auto o = Overrides({"--listen", "127.0.0.1:8080", "plain", "--listen", "[::1]:8443", "tls",
+                      "--alias_ttl", "10"});
   REQUIRE(o.size() == 3);
   Status s = ApplyOverrides(o, &c);
   REQUIRE_MESSAGE(s.ok(), s.message());
@@ -250,10 +265,27 @@ TEST_CASE("public_origin derives from the first listener") {
 
 TEST_CASE("the help text lists every directive") {
   std::string help = DirectiveHelp();
-  for (const char* name : {"listen", "admin_listen", "public_origin", "certificate", "certificate_key", "users_file",
-                           "docroot", "template_dir", "gateway_path", "alias_ttl", "alias_delivery", "session_idle",
-                           "session_lifetime", "max_sessions", "max_aliases", "max_pending_aliases",
-                           "gateway_password_login", "allow_origin", "max_body", "log_level", "access_log"}) {
+  for (const char* name : {"listen",
+                           "admin_listen",
+                           "public_origin",
+                           "certificate",
+                           "certificate_key",
+                           "users_file",
+                           "docroot",
+                           "template_dir",
+                           "gateway_path",
+                           "alias_ttl",
+                           "alias_delivery",
+                           "session_idle",
+                           "session_lifetime",
+                           "max_sessions",
+                           "max_aliases",
+                           "max_pending_aliases",
+                           "gateway_password_login",
+                           "allow_origin",
+                           "max_body",
+                           "log_level",
+                           "access_log"}) {
     CHECK_MESSAGE(help.find(std::string("  ") + name + " ") != std::string::npos, name);
   }
 }

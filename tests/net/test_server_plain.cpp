@@ -17,14 +17,25 @@ using testing::PlainOptions;
 using testing::StatusCode;
 
 void Routes(Server& s) {
-  REQUIRE(s.router().Exact("/hello", [](const Request& r, Response& w) {
-    w.Text(200, "hello " + std::string(r.query));
-  }).ok());
-  REQUIRE(s.router().Exact("/echo", [](const Request& r, Response& w) { w.Text(200, std::string(r.body)); }).ok());
-  REQUIRE(s.router().Exact("/page", [](const Request&, Response& w) { w.Html(200, "<p>hi</p>"); }).ok());
-  REQUIRE(s.router().Exact("/big", [](const Request& r, Response& w) {
-    w.Text(200, std::string(static_cast<size_t>(std::atoi(std::string(r.query).c_str())), 'x'));
-  }).ok());
+  REQUIRE(s.router()
+              .Exact("/hello", [](const Request& r,
+                                  Response& w) { w.Text(200, "hello " + std::string(r.query)); })
+              .ok());
+  REQUIRE(
+      s.router()
+          .Exact("/echo", [](const Request& r, Response& w) { w.Text(200, std::string(r.body)); })
+          .ok());
+  REQUIRE(s.router()
+              .Exact("/page", [](const Request&, Response& w) { w.Html(200, "<p>hi</p>"); })
+              .ok());
+  REQUIRE(s.router()
+              .Exact("/big",
+                     [](const Request& r, Response& w) {
+                       w.Text(200, std::string(
+                                       static_cast<size_t>(std::atoi(std::string(r.query).c_str())),
+                                       'x'));
+                     })
+              .ok());
 }
 
 std::string Get(const std::string& path, const std::string& extra = "") {
@@ -53,8 +64,8 @@ TEST_CASE("curl gets a page over plain HTTP with the security headers") {
   REQUIRE(testing::HaveTools());
   LoopServer server(PlainOptions(), Routes);
   int rc = 0;
-  std::string out =
-      testing::RunCommand("curl -sS -i http://127.0.0.1:" + std::to_string(server.port()) + "/page", &rc);
+  std::string out = testing::RunCommand(
+      "curl -sS -i http://127.0.0.1:" + std::to_string(server.port()) + "/page", &rc);
   CHECK(rc == 0);
   CHECK(StatusCode(out) == 200);
   CHECK(out.find("X-Content-Type-Options: nosniff") != std::string::npos);
@@ -120,7 +131,8 @@ struct WireCase {
   int status;
 };
 
-TEST_CASE("smuggling and framing cases get an error, Connection: close, and nothing after is parsed") {
+TEST_CASE(
+    "smuggling and framing cases get an error, Connection: close, and nothing after is parsed") {
   const WireCase cases[] = {
       {"bare CR", "GET /hello HTTP/1.1\r\nHost: t\r\nX: a\rb\r\n\r\n", 400},
       {"obs-fold", "GET /hello HTTP/1.1\r\nHost: t\r\nX: a\r\n  b\r\n\r\n", 400},
@@ -128,11 +140,19 @@ TEST_CASE("smuggling and framing cases get an error, Connection: close, and noth
       {"HTTP/1.2", "GET /hello HTTP/1.2\r\nHost: t\r\n\r\n", 505},
       {"missing Host", "GET /hello HTTP/1.1\r\n\r\n", 400},
       {"repeated Host", "GET /hello HTTP/1.1\r\nHost: t\r\nHost: u\r\n\r\n", 400},
-      {"TE on HTTP/1.0", "POST /echo HTTP/1.0\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
-      {"chunk data without CRLF", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY0\r\n\r\n", 400},
-      {"CL and TE", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"TE on HTTP/1.0",
+       "POST /echo HTTP/1.0\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400},
+      {"chunk data without CRLF",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY0\r\n\r\n",
+       400},
+      {"CL and TE",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\nTransfer-Encoding: "
+       "chunked\r\n\r\n0\r\n\r\n",
+       400},
       {"bad CL", "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5a\r\n\r\nhello", 400},
-      {"bad TE", "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n", 400},
+      {"bad TE",
+       "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked, identity\r\n\r\n0\r\n\r\n",
+       400},
   };
   LoopServer server(PlainOptions(), Routes);
   for (const WireCase& c : cases) {
@@ -154,9 +174,12 @@ TEST_CASE("smuggling and framing cases get an error, Connection: close, and noth
 TEST_CASE("a valid chunked body and Expect: 100-continue are accepted") {
   LoopServer server(PlainOptions(), Routes);
   Client c("127.0.0.1", server.port());
-  REQUIRE(c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nwiki\r\n5;a=b\r\npedia\r\n0\r\n\r\n"));
+  REQUIRE(
+      c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: "
+             "chunked\r\n\r\n4\r\nwiki\r\n5;a=b\r\npedia\r\n0\r\n\r\n"));
   CHECK(BodyOf(c.ReadResponse()) == "wikipedia");
-  REQUIRE(c.Send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
+  REQUIRE(c.Send(
+      "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n"));
   std::string interim = c.ReadSome();
   CHECK(interim == "HTTP/1.1 100 Continue\r\n\r\n");
   REQUIRE(c.Send("abc"));

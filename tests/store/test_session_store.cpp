@@ -1,5 +1,4 @@
 #include <doctest/doctest.h>
-
 #include <mbedtls/sha256.h>
 
 #include <string>
@@ -156,7 +155,8 @@ TEST_CASE("redemption creates a new gateway session for the same user, linked to
   CHECK(r.session.view.kind == SessionKind::kGateway);
   CHECK(r.session.view.user_name == "bob");
   CHECK(r.session.view.parent == page.view.handle);
-  Result<SessionView> g = f.store->LookupSession(r.session.token.view(), SessionKind::kGateway, f.now);
+  Result<SessionView> g =
+      f.store->LookupSession(r.session.token.view(), SessionKind::kGateway, f.now);
   REQUIRE(g.ok());
   CHECK(g->user_name == "bob");
   // The gateway token is not a page token, and the alias is not a session.
@@ -344,7 +344,7 @@ TEST_CASE("caps refuse new work and never evict") {
   NewAlias a1 = f.Alias(a);
   NewAlias a2 = f.Alias(a);
   CHECK(f.store->MintAlias(a.view.handle, f.now).code() == Code::kBusy);  // per page
-  NewSession ga = f.Redeem(a1);                                            // 3 sessions now
+  NewSession ga = f.Redeem(a1);                                           // 3 sessions now
   CHECK(f.store->CreatePageSession("c", f.now).code() == Code::kBusy);
   Redemption busy = f.store->RedeemAlias(a2.token.view(), f.now);
   CHECK(busy.code == Code::kBusy);
