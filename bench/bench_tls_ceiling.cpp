@@ -41,7 +41,6 @@
 #include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 #include <psa/crypto.h>
-#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -56,6 +55,7 @@
 #include "bench_common.h"
 #include "net/certificate.h"
 #include "net/tls.h"
+#include "public_key_speed.h"
 
 namespace amfgate {
 namespace {
@@ -67,36 +67,24 @@ using bench::Summarize;
 constexpr double kSecondsPerOperation = 0.1;  // CPU time per primitive, per round
 constexpr int kHandshakesPerRound = 40;
 
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
-
 [[noreturn]] void Die(const char* what, int ret) {
   std::fprintf(stderr, "bench_tls_ceiling: %s (-0x%04x)\n", what, static_cast<unsigned>(-ret));
   std::exit(1);
 }
 
-// Runs `op` (false: it failed) for about `seconds` of CPU; operations per
-// CPU-second.
-double Rate(double seconds, const std::function<bool()>& op) {
-  const double start = CpuNow();
-  double now = start;
-  uint64_t n = 0;
-  while (now - start < seconds) {
-    for (int i = 0; i < 8; ++i, ++n) {
-      if (!op()) Die("an mbedTLS operation failed", 0);
-    }
-    now = CpuNow();
-  }
-  return static_cast<double>(n) / (now - start);
+// Operations per CPU-second of `op`; a failed operation ends the program.
+template <typename Op>
+double Rate(double seconds, Op&& op) {
+  const double rate = bench::OpsPerCpuSecond(seconds, op);
+  if (rate == 0) Die("an mbedTLS operation failed", 0);
+  return rate;
 }
 
-// The signature a full handshake makes, on a key like the server's.
+// The key and certificate a server makes for itself (GenerateSelfSigned),
+// signing as a full handshake does.
 class Signer {
  public:
-  explicit Signer(TlsRandom* random) : random_(random) {
+  explicit Signer(TlsRandom* random) : signer_(&key_, TlsRandom::Random, random) {
     mbedtls_x509_crt_init(&crt_);
     mbedtls_pk_init(&key_);
     Status s = GenerateSelfSigned(TlsRandom::Random, random, &crt_, &key_);
@@ -109,60 +97,12 @@ class Signer {
   Signer(const Signer&) = delete;
   Signer& operator=(const Signer&) = delete;
 
-  bool Sign() {
-    // A transcript hash differs per handshake; so does this one.
-    ++hash_[0];
-    unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-    size_t len = 0;
-    return mbedtls_pk_sign(&key_, MBEDTLS_MD_SHA256, hash_, sizeof(hash_), sig, sizeof(sig), &len,
-                           TlsRandom::Random, random_) == 0 &&
-           len > 0;
-  }
+  bool Sign() { return signer_.Sign(); }
 
  private:
-  TlsRandom* random_;
   mbedtls_x509_crt crt_;
   mbedtls_pk_context key_;
-  unsigned char hash_[32] = {1, 2, 3};
-};
-
-// TLS 1.3's ECDHE as mbedTLS's server does it, through PSA.
-class Tls13Ecdhe {
- public:
-  Tls13Ecdhe(psa_ecc_family_t family, size_t bits) {
-    psa_set_key_type(&attributes_, PSA_KEY_TYPE_ECC_KEY_PAIR(family));
-    psa_set_key_bits(&attributes_, bits);
-    psa_set_key_usage_flags(&attributes_, PSA_KEY_USAGE_DERIVE);
-    psa_set_key_algorithm(&attributes_, PSA_ALG_ECDH);
-    // The client's share.
-    mbedtls_svc_key_id_t peer;
-    if (psa_generate_key(&attributes_, &peer) != PSA_SUCCESS ||
-        psa_export_public_key(peer, peer_public_, sizeof(peer_public_), &peer_length_) !=
-            PSA_SUCCESS) {
-      Die("PSA key generation failed", 0);
-    }
-    psa_destroy_key(peer);
-  }
-
-  bool Exchange() {
-    mbedtls_svc_key_id_t key;
-    if (psa_generate_key(&attributes_, &key) != PSA_SUCCESS) return false;
-    unsigned char public_key[PSA_EXPORT_PUBLIC_KEY_MAX_SIZE];
-    unsigned char secret[PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE];
-    size_t public_length = 0, secret_length = 0;
-    bool ok =
-        psa_export_public_key(key, public_key, sizeof(public_key), &public_length) == PSA_SUCCESS &&
-        psa_raw_key_agreement(PSA_ALG_ECDH, key, peer_public_, peer_length_, secret, sizeof(secret),
-                              &secret_length) == PSA_SUCCESS &&
-        public_length == peer_length_ && secret_length > 0;
-    psa_destroy_key(key);
-    return ok;
-  }
-
- private:
-  psa_key_attributes_t attributes_ = PSA_KEY_ATTRIBUTES_INIT;
-  unsigned char peer_public_[PSA_EXPORT_PUBLIC_KEY_MAX_SIZE];
-  size_t peer_length_ = 0;
+  bench::HandshakeSigner signer_;
 };
 
 // Owns an mbedtls_ecdh_context.
@@ -278,10 +218,10 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
   double server_cpu = 0;
   for (int i = 0; i < count; ++i) {
     std::string to_client, to_server;
-    double t0 = CpuNow();
+    double t0 = bench::ThreadCpuSeconds();
     auto server = std::make_unique<TlsSession>(context, &pool);
     server->set_output(&to_client);
-    server_cpu += CpuNow() - t0;
+    server_cpu += bench::ThreadCpuSeconds() - t0;
     Client client(client_config, &to_server, &to_client);
     bool done = false;
     for (int step = 0; step < 50 && !done; ++step) {
@@ -289,13 +229,13 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
       if (c != 0 && c != MBEDTLS_ERR_SSL_WANT_READ && c != MBEDTLS_ERR_SSL_WANT_WRITE)
         Die("client handshake", c);
       while (!to_server.empty()) {
-        t0 = CpuNow();
+        t0 = bench::ThreadCpuSeconds();
         std::span<char> space = server->CipherSpace();
         size_t n = std::min(space.size(), to_server.size());
         std::memcpy(space.data(), to_server.data(), n);
         server->CipherReceived(n);
         Code sc = server->Handshake();
-        server_cpu += CpuNow() - t0;
+        server_cpu += bench::ThreadCpuSeconds() - t0;
         to_server.erase(0, n);
         if (sc == Code::kMalformed) Die("server handshake", server->last_error());
       }
@@ -304,9 +244,9 @@ double InProcessHandshakes(TlsContext* context, const ClientConfig& client_confi
     if (!done) Die("handshake did not finish", 0);
     if (server->resumed()) Die("a full handshake was resumed", 0);
     // Freeing the session (mbedTLS zeroes its buffers) is part of the cost.
-    t0 = CpuNow();
+    t0 = bench::ThreadCpuSeconds();
     server.reset();
-    server_cpu += CpuNow() - t0;
+    server_cpu += bench::ThreadCpuSeconds() - t0;
   }
   return count / server_cpu;
 }
@@ -367,8 +307,9 @@ int Main() {
   if (Status s = context.Init("", "", &random, &tickets); !s.ok()) Die(s.ToString().c_str(), 0);
 
   Signer signer(&random);
-  Tls13Ecdhe p256(PSA_ECC_FAMILY_SECP_R1, 256);
-  Tls13Ecdhe x25519(PSA_ECC_FAMILY_MONTGOMERY, 255);
+  bench::Tls13Ecdhe p256(PSA_ECC_FAMILY_SECP_R1, 256);
+  bench::Tls13Ecdhe x25519(PSA_ECC_FAMILY_MONTGOMERY, 255);
+  if (!p256.ok() || !x25519.ok()) Die("PSA key generation failed", 0);
   Tls12Ecdhe p256_tls12(&random);
   std::vector<Kind> kinds = {
       {"TLS 1.3, P-256",

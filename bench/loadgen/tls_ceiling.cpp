@@ -1,10 +1,8 @@
 #include "tls_ceiling.h"
 
-#include <time.h>
-
 #include <cstdio>
-#include <functional>
 
+#include "../public_key_speed.h"
 #include "mbedtls/ctr_drbg.h"
 #include "mbedtls/ecp.h"
 #include "mbedtls/entropy.h"
@@ -13,28 +11,6 @@
 
 namespace amfgate::bench {
 namespace {
-
-double CpuNow() {
-  timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
-}
-
-// Runs `op` for about `seconds` of CPU; returns operations per CPU-second,
-// or 0 if an operation failed.
-double Rate(double seconds, const std::function<bool()>& op) {
-  const double start = CpuNow();
-  uint64_t n = 0;
-  double now = start;
-  while (now - start < seconds) {
-    for (int i = 0; i < 16; ++i) {
-      if (!op()) return 0;
-      ++n;
-    }
-    now = CpuNow();
-  }
-  return static_cast<double>(n) / (now - start);
-}
 
 class Rng {
  public:
@@ -72,37 +48,6 @@ class PkKey {
   mbedtls_pk_context pk_;
 };
 
-// One ECDHE as a TLS 1.3 server does it: a fresh key pair, its public half
-// exported for the ServerHello, the shared secret with the client's share.
-double EcdheRate(double seconds, psa_ecc_family_t family, size_t bits) {
-  psa_key_attributes_t attr = PSA_KEY_ATTRIBUTES_INIT;
-  psa_set_key_type(&attr, PSA_KEY_TYPE_ECC_KEY_PAIR(family));
-  psa_set_key_bits(&attr, bits);
-  psa_set_key_usage_flags(&attr, PSA_KEY_USAGE_DERIVE);
-  psa_set_key_algorithm(&attr, PSA_ALG_ECDH);
-  mbedtls_svc_key_id_t peer;
-  unsigned char peer_pub[PSA_EXPORT_PUBLIC_KEY_MAX_SIZE];
-  size_t peer_len = 0;
-  if (psa_generate_key(&attr, &peer) != PSA_SUCCESS ||
-      psa_export_public_key(peer, peer_pub, sizeof peer_pub, &peer_len) != PSA_SUCCESS) {
-    return 0;
-  }
-  double rate = Rate(seconds, [&] {
-    mbedtls_svc_key_id_t key;
-    unsigned char pub[PSA_EXPORT_PUBLIC_KEY_MAX_SIZE];
-    unsigned char secret[PSA_RAW_KEY_AGREEMENT_OUTPUT_MAX_SIZE];
-    size_t pub_len = 0, secret_len = 0;
-    if (psa_generate_key(&attr, &key) != PSA_SUCCESS) return false;
-    bool ok = psa_export_public_key(key, pub, sizeof pub, &pub_len) == PSA_SUCCESS &&
-              psa_raw_key_agreement(PSA_ALG_ECDH, key, peer_pub, peer_len, secret, sizeof secret,
-                                    &secret_len) == PSA_SUCCESS;
-    psa_destroy_key(key);
-    return ok;
-  });
-  psa_destroy_key(peer);
-  return rate;
-}
-
 }  // namespace
 
 int RunTlsCeiling(double seconds) {
@@ -119,15 +64,16 @@ int RunTlsCeiling(double seconds) {
     std::fprintf(stderr, "tls-ceiling: cannot make a P-256 key\n");
     return 1;
   }
-  unsigned char hash[32] = {1, 2, 3};
-  const double sign = Rate(seconds, [&] {
-    unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-    size_t len = 0;
-    return mbedtls_pk_sign(key.get(), MBEDTLS_MD_SHA256, hash, sizeof hash, sig, sizeof sig, &len,
-                           mbedtls_ctr_drbg_random, rng.drbg()) == 0;
-  });
-  const double p256 = EcdheRate(seconds, PSA_ECC_FAMILY_SECP_R1, 256);
-  const double x25519 = EcdheRate(seconds, PSA_ECC_FAMILY_MONTGOMERY, 255);
+  HandshakeSigner signer(key.get(), mbedtls_ctr_drbg_random, rng.drbg());
+  Tls13Ecdhe p256_exchange(PSA_ECC_FAMILY_SECP_R1, 256);
+  Tls13Ecdhe x25519_exchange(PSA_ECC_FAMILY_MONTGOMERY, 255);
+  if (!p256_exchange.ok() || !x25519_exchange.ok()) {
+    std::fprintf(stderr, "tls-ceiling: cannot make the client's key shares\n");
+    return 1;
+  }
+  const double sign = OpsPerCpuSecond(seconds, [&] { return signer.Sign(); });
+  const double p256 = OpsPerCpuSecond(seconds, [&] { return p256_exchange.Exchange(); });
+  const double x25519 = OpsPerCpuSecond(seconds, [&] { return x25519_exchange.Exchange(); });
   if (sign <= 0 || p256 <= 0 || x25519 <= 0) {
     std::fprintf(stderr, "tls-ceiling: an mbedTLS operation failed\n");
     return 1;
