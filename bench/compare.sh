@@ -466,13 +466,20 @@ profile_run() {
     kill -0 "$load" 2>/dev/null || break
     sleep 0.1
   done
-  sleep 1  # past the warm-up
-  # DWARF unwinding: Debian's mbedTLS and libc have no frame pointers.
-  perf record -F 999 --call-graph dwarf,8192 -p "$AMF_PID" -o "$WORK/perf.$label.data" -- sleep "$SECS" \
-    >/dev/null 2>&1 ||
-    die "perf record failed"
+  sleep 0.6  # past the warm-up (0.5 s)
+  # DWARF unwinding: Debian's mbedTLS and libc have no frame pointers. The
+  # recording ends with the timed phase, whichever comes first: a redeem
+  # phase ends when its aliases are spent, and samples taken after it would
+  # show an idle server.
+  perf record -F 1999 --call-graph dwarf,8192 -p "$AMF_PID" -o "$WORK/perf.$label.data" -- sleep "$SECS" \
+    >/dev/null 2>&1 &
+  local recorder=$!
+  PIDS+=("$recorder")
   wait "$load" || die "$label: the load generator reported an error (log: $out)"
   forget_pid "$load"
+  kill -INT "$recorder" 2>/dev/null || true
+  wait "$recorder" || [ -s "$WORK/perf.$label.data" ] || die "perf record failed"
+  forget_pid "$recorder"
   # A report that finds nothing to show leaves a shorter file, not a failure.
   {
     echo "# $label: amfgate's CPU in the timed phase, by DSO and by function (self time)"
@@ -496,7 +503,9 @@ bench_profiles() {
   local plain=http://127.0.0.1:$AMF_PLAIN tls=https://127.0.0.1:$AMF_TLS
   local common=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING" --connections "$CONNS")
   profile_run amfgate_whoami_plain 2 whoami --url "$plain" "${common[@]}"
-  profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
+  # Three times the aliases of a measured round, so that the redeem phase
+  # outlasts the recording's start.
+  profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$((ALIASES * 3))"
   profile_run amfgate_hs_full 0 handshake --url "$tls" --path /crossdomain.xml --connections 4
   profile_run amfgate_hs_resumed 1 handshake --resume --url "$tls" --path /crossdomain.xml --connections 4
   profile_run amfgate_hs_resumed_psk 1 handshake --resume --tls13-kex psk --url "$tls" --path /crossdomain.xml \
