@@ -202,15 +202,72 @@ bool OnlyAlerts(std::string_view bytes) {
   return true;
 }
 
-// The session whose handshake step is running on this thread. mbedTLS's
-// ticket callback has no per-connection argument, and the handshake is a
-// synchronous call, so this is how a successful ticket parse is attributed.
-thread_local TlsSession* g_handshaking = nullptr;
+// What the server's own first flight says about resumption. The ServerHello
+// is the first record mbedTLS writes after a ClientHello: in TLS 1.3 it
+// carries pre_shared_key exactly when a ticket was accepted, and in TLS 1.2
+// a resumed server follows it with ChangeCipherSpec and Finished in the same
+// flight (a full one sends its certificate and waits). A ticket that decrypts
+// is not yet a resumption: TLS 1.3 still drops it when its hash fits none of
+// the client's suites, or when its age or modes do not fit.
+enum class Flight { kUndecided, kFull, kResumed };
 
-int ParseTicket(void* ticket, mbedtls_ssl_session* session, unsigned char* buf, size_t len) {
-  int ret = mbedtls_ssl_ticket_parse(ticket, session, buf, len);
-  if (ret == 0) TlsSession::MarkResumed();
-  return ret;
+constexpr uint8_t kRecordChangeCipherSpec = 20;
+constexpr uint8_t kServerHello = 2;
+// HelloRetryRequest is a ServerHello with this random (RFC 8446, 4.1.3).
+constexpr unsigned char kHelloRetryRandom[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
+
+// Splits off the next record of `bytes`: its type and payload.
+bool NextRecord(std::string_view* bytes, uint8_t* type, std::string_view* payload) {
+  Reader header(*bytes);
+  uint8_t major, minor;
+  uint16_t length;
+  if (!header.U8(type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length) ||
+      bytes->size() < kRecordHeader + length) {
+    return false;
+  }
+  *payload = bytes->substr(kRecordHeader, length);
+  bytes->remove_prefix(kRecordHeader + length);
+  return true;
+}
+
+// The TLS 1.3 verdict of a ServerHello's extensions: resumed when it holds
+// pre_shared_key; kUndecided when it is not a TLS 1.3 ServerHello.
+Flight Tls13Verdict(Reader extensions) {
+  bool tls13 = false, psk = false;
+  while (!extensions.empty()) {
+    uint16_t type, version;
+    Reader ext({});
+    if (!extensions.U16(&type) || !extensions.Vector16(&ext)) return Flight::kUndecided;
+    if (type == kExtSupportedVersions) tls13 = ext.U16(&version) && version == kVersionTls13;
+    psk |= type == kExtPreSharedKey;
+  }
+  if (!tls13) return Flight::kUndecided;
+  return psk ? Flight::kResumed : Flight::kFull;
+}
+
+Flight ClassifyServerFlight(std::string_view flight) {
+  uint8_t type;
+  std::string_view payload;
+  if (!NextRecord(&flight, &type, &payload) || type != kRecordHandshake) return Flight::kUndecided;
+  Reader record(payload), hello({}), session_id({}), extensions({});
+  uint8_t message;
+  uint32_t length;
+  if (!record.U8(&message) || message != kServerHello || !record.U24(&length) ||
+      !record.Take(length, &hello) || payload.size() < 6 + 32) {
+    return Flight::kUndecided;
+  }
+  if (std::memcmp(payload.data() + 6, kHelloRetryRandom, 32) == 0) return Flight::kUndecided;
+  // legacy_version, random, session id, suite, compression, extensions.
+  if (hello.Skip(2 + 32) && hello.Vector8(&session_id) && hello.Skip(3) &&
+      hello.Vector16(&extensions)) {
+    if (Flight tls13 = Tls13Verdict(extensions); tls13 != Flight::kUndecided) return tls13;
+  }
+  while (NextRecord(&flight, &type, &payload)) {
+    if (type == kRecordChangeCipherSpec) return Flight::kResumed;
+  }
+  return Flight::kFull;
 }
 
 }  // namespace
@@ -388,7 +445,7 @@ Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, cons
   mbedtls_ssl_conf_renegotiation(config, MBEDTLS_SSL_RENEGOTIATION_DISABLED);
   mbedtls_ssl_conf_authmode(config, MBEDTLS_SSL_VERIFY_NONE);
   mbedtls_ssl_conf_tls13_key_exchange_modes(config, tls13_modes);
-  mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, ParseTicket,
+  mbedtls_ssl_conf_session_tickets_cb(config, mbedtls_ssl_ticket_write, mbedtls_ssl_ticket_parse,
                                       tickets->get());
   // One ticket per TLS 1.3 handshake: each costs a ticket encryption and a
   // key derivation, and a client resumes with one at a time.
@@ -445,10 +502,6 @@ int TlsSession::Recv(void* self, unsigned char* buf, size_t len) {
   return static_cast<int>(n);
 }
 
-void TlsSession::MarkResumed() {
-  if (g_handshaking != nullptr) g_handshaking->resumed_ = true;
-}
-
 Code TlsSession::SetUp() {
   ClientHelloOffer offer;
   size_t record_size = 0;
@@ -474,13 +527,6 @@ Code TlsSession::Start(const mbedtls_ssl_config* config) {
   return Code::kOk;
 }
 
-int TlsSession::Step() {
-  g_handshaking = this;
-  int ret = mbedtls_ssl_handshake(&ssl_);
-  g_handshaking = nullptr;
-  return ret;
-}
-
 bool TlsSession::RetryAsFullHandshake(size_t out_mark) {
   ClientHelloOffer offer;
   if (!OnlyAlerts(std::string_view(*out_).substr(out_mark)) ||
@@ -491,7 +537,6 @@ bool TlsSession::RetryAsFullHandshake(size_t out_mark) {
   offer.psk_ke_only = false;
   mbedtls_ssl_free(&ssl_);
   mbedtls_ssl_init(&ssl_);
-  resumed_ = false;
   replay_ = std::move(kept_hello_);
   kept_hello_.clear();
   return Start(context_->config(&offer)) == Code::kOk;
@@ -504,14 +549,19 @@ Code TlsSession::Handshake() {
     if (Code c = SetUp(); c != Code::kOk) return c;
   }
   size_t out_mark = out_->size();
-  int ret = Step();
+  int ret = mbedtls_ssl_handshake(&ssl_);
   if (!kept_hello_.empty()) {
     // The psk_ke-only attempt has read its whole ClientHello (SetUp waited
     // for it) and either answered it or failed on it.
     bool failed = ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE;
-    if (failed && RetryAsFullHandshake(out_mark)) ret = Step();
+    if (failed && RetryAsFullHandshake(out_mark)) ret = mbedtls_ssl_handshake(&ssl_);
     kept_hello_.clear();
     kept_hello_.shrink_to_fit();
+  }
+  if (!flight_read_) {
+    Flight flight = ClassifyServerFlight(std::string_view(*out_).substr(out_mark));
+    flight_read_ = flight != Flight::kUndecided;
+    resumed_ = flight == Flight::kResumed;
   }
   if (ret == 0) {
     handshake_done_ = true;

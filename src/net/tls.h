@@ -229,17 +229,12 @@ class TlsSession {
   Code Write(std::string_view plain);
   void CloseNotify();
 
-  // The handshake of the session running on this thread (ticket callback).
-  static void MarkResumed();
-
  private:
   static int Send(void* self, const unsigned char* buf, size_t len);
   static int Recv(void* self, unsigned char* buf, size_t len);
   // Sets the mbedTLS context up once the first record is in; kAgain before.
   Code SetUp();
   Code Start(const mbedtls_ssl_config* config);
-  // One mbedtls_ssl_handshake call, with this session marked as running.
-  int Step();
   // After a failed psk_ke-only attempt: when the server has written nothing
   // but alerts since `out_mark`, drops them and starts over from the kept
   // ClientHello with the full configuration. False when it cannot.
@@ -257,6 +252,7 @@ class TlsSession {
   int first_byte_ = -1;
   bool set_up_ = false;
   bool handshake_done_ = false;
+  bool flight_read_ = false;  // the ServerHello flight has said whether this resumes
   bool resumed_ = false;
   int last_error_ = 0;
 };

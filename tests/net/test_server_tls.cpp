@@ -534,6 +534,10 @@ class ResumingClient {
     mbedtls_ssl_config_free(&conf_);
   }
 
+  // Makes the kept ticket's obfuscated age lie by `ms`, as a client with a
+  // broken clock would (the field is mbedTLS-private: no API sets it).
+  void SkewTicketAge(uint32_t ms) { ticket_.MBEDTLS_PRIVATE(ticket_age_add) += ms; }
+
   // One connection: a handshake (from the kept ticket, if any), GET /hello,
   // the answer read to the close. Returns the body's last bytes seen and
   // fills *flight with the server's raw bytes.
@@ -681,6 +685,33 @@ TEST_CASE("a psk_ke-only ClientHello the server cannot resume gets the full hand
   CHECK_FALSE(Has(hello, kKeyShare));
   ServerStats stats = server.Stats();
   CHECK(stats.handshakes_ok == 2);
+  CHECK(stats.handshakes_resumed == 1);
+  CHECK(stats.handshakes_failed == 0);
+}
+
+TEST_CASE("a ticket that decrypts but cannot be used is a full handshake, and counted as one") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  REQUIRE(random.Seed("test unusable ticket").ok());
+  LoopServer server(testing::TlsOptionsOnly(), Routes);
+  ResumingClient client(&random, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+  std::string flight;
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  // A ticket age a minute off: the server decrypts the ticket, then refuses
+  // it (RFC 8446 section 8.3: a replayed or misdated ticket) and makes a
+  // full handshake instead.
+  client.SkewTicketAge(60'000);
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  Extensions hello = ServerHelloExtensions(flight);
+  CHECK(Has(hello, kKeyShare));
+  CHECK_FALSE(Has(hello, kPreSharedKey));
+  // The ticket that full handshake issued, with its true age, resumes.
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  CHECK(Has(ServerHelloExtensions(flight), kPreSharedKey));
+  ServerStats stats = server.Stats();
+  CHECK(stats.handshakes_ok == 3);
   CHECK(stats.handshakes_resumed == 1);
   CHECK(stats.handshakes_failed == 0);
 }
