@@ -424,5 +424,107 @@ TEST_CASE("PercentDecodePath decodes escapes and refuses NUL, '/' and bad escape
   CHECK_FALSE(PercentDecodePath("/a%zz", &out));
 }
 
+
+TEST_CASE("every byte the head checks allow in a header name or value is served, whatever the name") {
+  // The head checks accept a header line only when its name is a token and
+  // its value holds field bytes alone; llhttp must never refuse such a line,
+  // since lines of names llhttp gives no meaning to are not handed to it.
+  for (int c = 0; c < 256; ++c) {
+    auto b = static_cast<unsigned char>(c);
+    if (IsFieldByte(b)) {
+      CAPTURE(c);
+      Harness h;
+      std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\nX-Any: a" +
+                               std::string(1, static_cast<char>(b)) + "b\r\n\r\n");
+      CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
+    }
+    if (IsTchar(b)) {
+      CAPTURE(c);
+      Harness h;
+      std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\nX" +
+                               std::string(1, static_cast<char>(b)) + "y: v\r\n\r\n");
+      CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
+    }
+  }
+}
+
+TEST_CASE("the framing and connection headers take effect wherever they stand among others") {
+  const std::string others = "Cookie: s=1\r\nOrigin: http://a\r\nX-Other: v\r\n";
+  {
+    Harness h;
+    std::string out = h.Feed("POST /echo HTTP/1.1\r\n" + others + "content-LENGTH: 5\r\n" +
+                             others + "Host: a\r\n\r\nhelloGET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    REQUIRE(h.seen.size() == 2);
+    CHECK(h.seen[0] == "hello");
+  }
+  {
+    Harness h;
+    std::string out =
+        h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\n" + others + "Transfer-Encoding: chunked\r\n" +
+               others + "\r\n3\r\nabc\r\n0\r\n\r\n");
+    REQUIRE(h.seen.size() == 1);
+    CHECK(h.seen[0] == "abc");
+  }
+  for (std::string_view connection : {"Connection: CLOSE\r\n", "Connection: x, close\r\n"}) {
+    CAPTURE(connection);
+    Harness h;
+    std::string out = h.Feed("GET /echo HTTP/1.1\r\n" + others + std::string(connection) +
+                             "Host: a\r\n\r\nGET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(h.seen.size() == 1);
+    CHECK(out.find("Connection: close\r\n") != std::string::npos);
+    CHECK(h.session->done());
+  }
+  {
+    Harness h;
+    std::string out = h.Feed("GET /echo HTTP/1.0\r\nHost: a\r\n" + others +
+                             "Connection: keep-alive\r\n" + others + "\r\n");
+    CHECK(out.find("Connection: keep-alive\r\n") != std::string::npos);
+    CHECK_FALSE(h.session->done());
+  }
+  const BadCase cases[] = {
+      {"two CLs apart",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nX: y\r\nContent-Length: 4\r\n\r\n"
+       "abcd",
+       400},
+      {"CL and TE apart",
+       "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nHost: a\r\nCookie: c=1\r\n"
+       "content-length: 3\r\n\r\n0\r\n\r\n",
+       400},
+      {"bad CL after others", "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nContent-Length: 1x\r\n\r\n",
+       400},
+      {"TE list after others",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501},
+  };
+  for (const BadCase& c : cases) {
+    CAPTURE(c.name);
+    Harness h;
+    std::string out = h.Feed(c.input);
+    CHECK(StatusOf(out).substr(0, 12) == "HTTP/1.1 " + std::to_string(c.status));
+    CHECK(h.seen.empty());
+    CHECK(h.session->done());
+  }
+}
+
+TEST_CASE("an upgrade request is served as plain HTTP; Proxy-Connection: close closes") {
+  {
+    Harness h;
+    std::string out = h.Feed(
+        "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: websocket\r\n\r\n"
+        "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
+    CHECK(h.seen.size() == 2);
+    CHECK_FALSE(h.session->done());
+  }
+  {
+    Harness h;
+    std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nProxy-Connection: close\r\n\r\n"
+                             "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
+    CHECK(out.find("Connection: close\r\n") != std::string::npos);
+    CHECK(h.seen.size() == 1);
+    CHECK(h.session->done());
+  }
+}
+
 }  // namespace
 }  // namespace amfgate
