@@ -329,7 +329,8 @@ Code PeekClientHello(std::string_view bytes, ClientHelloOffer* offer, size_t* re
     if (ext_type == kExtPskModes && !ReadPskModes(ext, &psk_ke_only)) return Code::kMalformed;
     pre_shared_key |= ext_type == kExtPreSharedKey;
   }
-  offer->psk_ke_only = offer->tls13 && pre_shared_key && psk_ke_only;
+  offer->pre_shared_key = offer->tls13 && pre_shared_key;
+  offer->psk_ke_only = offer->pre_shared_key && psk_ke_only;
   return Code::kOk;
 }
 
@@ -412,7 +413,7 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   }
   fingerprint_ = CertificateFingerprint(&chain_);
 
-  static_assert(kConfigs == 2 + 2 * kTls13Suites);
+  static_assert(kConfigs == 3 + 2 * kTls13Suites);
   constexpr int kAllModes = MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL;
   Status s = Configure(&configs_[0], kAllSuites.ids, kGroups, kAllModes, random, tickets);
   for (size_t i = 0; i < kTls13Suites && s.ok(); ++i) {
@@ -426,6 +427,10 @@ Status TlsContext::Init(const std::string& certificate_file, const std::string& 
   if (s.ok()) {
     s = Configure(&configs_[kPskOnly], kAllSuites.ids, kGroups,
                   MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_PSK, random, tickets);
+  }
+  if (s.ok()) {
+    s = Configure(&configs_[kNoResumption], kAllSuites.ids, kGroups,
+                  MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_EPHEMERAL, random, tickets);
   }
   return s;
 }
@@ -462,6 +467,11 @@ Status TlsContext::Configure(mbedtls_ssl_config* config, const int* suites, cons
 const mbedtls_ssl_config* TlsContext::config(const ClientHelloOffer* offer) const {
   if (offer == nullptr || !offer->tls13) return &configs_[0];
   if (offer->psk_ke_only) return &configs_[kPskOnly];
+  // A ticket can only be used with a suite of its own hash, which only
+  // decrypting it tells: every suite stays on offer, or a ticket from the
+  // client's second-favourite suite would fail the handshake (mbedTLS sends
+  // decrypt_error) instead of resuming.
+  if (offer->pre_shared_key) return &configs_[0];
   for (size_t i = 0; i < kTls13Suites; ++i) {
     if (offer->tls13_suites & (1u << i)) return &configs_[(offer->p256_share ? 2 : 1) + 2 * i];
   }
@@ -512,7 +522,9 @@ Code TlsSession::SetUp() {
     if (record_size > 0) cipher_in_.Reserve(record_size);
     return Code::kAgain;
   }
-  if (peek == Code::kOk && offer.psk_ke_only) kept_hello_.assign(cipher_in_.Live(), 0, record_size);
+  if (peek == Code::kOk && offer.pre_shared_key) {
+    kept_hello_.assign(cipher_in_.Live(), 0, record_size);
+  }
   return Start(context_->config(peek == Code::kOk ? &offer : nullptr));
 }
 
@@ -534,12 +546,20 @@ bool TlsSession::RetryAsFullHandshake(size_t out_mark) {
     return false;
   }
   out_->resize(out_mark);
-  offer.psk_ke_only = false;
+  // A psk_ke-only attempt had a configuration of its own: the usual one
+  // serves the fallback, and its ticket can resume later. Any other attempt
+  // had every suite already.
+  const mbedtls_ssl_config* config = context_->no_resumption_config();
+  if (offer.psk_ke_only) {
+    offer.psk_ke_only = false;
+    offer.pre_shared_key = false;
+    config = context_->config(&offer);
+  }
   mbedtls_ssl_free(&ssl_);
   mbedtls_ssl_init(&ssl_);
   replay_ = std::move(kept_hello_);
   kept_hello_.clear();
-  return Start(context_->config(&offer)) == Code::kOk;
+  return Start(config) == Code::kOk;
 }
 
 Code TlsSession::Handshake() {
@@ -551,7 +571,7 @@ Code TlsSession::Handshake() {
   size_t out_mark = out_->size();
   int ret = mbedtls_ssl_handshake(&ssl_);
   if (!kept_hello_.empty()) {
-    // The psk_ke-only attempt has read its whole ClientHello (SetUp waited
+    // The attempt to resume has read its whole ClientHello (SetUp waited
     // for it) and either answered it or failed on it.
     bool failed = ret != 0 && ret != MBEDTLS_ERR_SSL_WANT_READ && ret != MBEDTLS_ERR_SSL_WANT_WRITE;
     if (failed && RetryAsFullHandshake(out_mark)) ret = mbedtls_ssl_handshake(&ssl_);

@@ -53,6 +53,12 @@
 // modes) while nothing but an alert has been written, the alert is dropped
 // and the same ClientHello is handed to a fresh context with the full
 // configuration, so the client gets the full handshake it would have got.
+// Any ClientHello with a ticket is kept the same way, for another limit of
+// mbedTLS 3.6: a ticket whose suite's hash matches none of the suites on
+// offer fails the handshake (decrypt_error) instead of being ignored. A
+// ClientHello with a ticket therefore gets every suite (only decrypting the
+// ticket tells which one it needs), and if it fails all the same, the retry
+// gets a configuration with no resumption at all.
 //
 // Why psk_ke is allowed, and with no directive to refuse it: a psk_ke
 // resumption is not forward secret against the ticket keys: whoever obtains
@@ -108,7 +114,8 @@ struct ClientHelloOffer {
   bool tls13 = false;        // supported_versions lists TLS 1.3
   uint8_t tls13_suites = 0;  // bit i: the i-th TLS 1.3 suite of the server's preference is offered
   bool p256_share = false;   // a key_share entry for secp256r1
-  bool psk_ke_only = false;  // a pre_shared_key, with psk_ke as the only resumption mode
+  bool pre_shared_key = false;  // a TLS 1.3 pre_shared_key (a ticket to resume from)
+  bool psk_ke_only = false;     // a pre_shared_key, with psk_ke as the only resumption mode
 };
 
 // Reads the ClientHello in the first record of `bytes` (the connection's
@@ -166,6 +173,9 @@ class TlsContext {
   // The configuration for a client whose first record says `offer`, or,
   // with nullptr, the one that offers everything (and lets mbedTLS choose).
   const mbedtls_ssl_config* config(const ClientHelloOffer* offer = nullptr) const;
+  // Every suite and group, and no resumption: for a ClientHello whose
+  // ticket made mbedTLS fail.
+  const mbedtls_ssl_config* no_resumption_config() const { return &configs_[kNoResumption]; }
   // "AB:CD:..." (SHA-256 of the leaf certificate's DER).
   const std::string& fingerprint() const { return fingerprint_; }
   bool self_signed() const { return self_signed_; }
@@ -178,9 +188,11 @@ class TlsContext {
  private:
   // [0] offers every suite and group; [1 + 2 * i] only the i-th TLS 1.3 suite
   // of the server's preference, [2 + 2 * i] the same with only P-256 key
-  // shares; [kPskOnly] resumes in psk_ke mode and does nothing else.
-  static constexpr size_t kConfigs = 8;
-  static constexpr size_t kPskOnly = kConfigs - 1;
+  // shares; [kPskOnly] resumes in psk_ke mode and does nothing else;
+  // [kNoResumption] makes only full handshakes.
+  static constexpr size_t kConfigs = 9;
+  static constexpr size_t kPskOnly = kConfigs - 2;
+  static constexpr size_t kNoResumption = kConfigs - 1;
 
   Status Configure(mbedtls_ssl_config* config, const int* suites, const uint16_t* groups,
                    int tls13_modes, TlsRandom* random, TicketKeys* tickets);
@@ -235,16 +247,17 @@ class TlsSession {
   // Sets the mbedTLS context up once the first record is in; kAgain before.
   Code SetUp();
   Code Start(const mbedtls_ssl_config* config);
-  // After a failed psk_ke-only attempt: when the server has written nothing
+  // After a failed attempt to resume: when the server has written nothing
   // but alerts since `out_mark`, drops them and starts over from the kept
-  // ClientHello with the full configuration. False when it cannot.
+  // ClientHello with a configuration that makes a full handshake. False when
+  // it cannot.
   bool RetryAsFullHandshake(size_t out_mark);
 
   TlsContext* context_;
   mbedtls_ssl_context ssl_;
   InputBuffer cipher_in_;
   std::string* out_ = nullptr;
-  // The ClientHello of a psk_ke-only attempt, kept until that attempt has
+  // The ClientHello of an attempt to resume, kept until that attempt has
   // either answered or been retried; and the bytes Recv hands out before
   // cipher_in_'s when it is retried.
   std::string kept_hello_;

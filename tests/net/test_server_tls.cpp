@@ -534,6 +534,10 @@ class ResumingClient {
     mbedtls_ssl_config_free(&conf_);
   }
 
+  // The suites the next connections offer (zero-terminated, kept alive by
+  // the caller).
+  void OfferOnly(const int* suites) { mbedtls_ssl_conf_ciphersuites(&conf_, suites); }
+
   // Makes the kept ticket's obfuscated age lie by `ms`, as a client with a
   // broken clock would (the field is mbedTLS-private: no API sets it).
   void SkewTicketAge(uint32_t ms) { ticket_.MBEDTLS_PRIVATE(ticket_age_add) += ms; }
@@ -713,6 +717,39 @@ TEST_CASE("a ticket that decrypts but cannot be used is a full handshake, and co
   ServerStats stats = server.Stats();
   CHECK(stats.handshakes_ok == 3);
   CHECK(stats.handshakes_resumed == 1);
+  CHECK(stats.handshakes_failed == 0);
+}
+
+TEST_CASE("a ticket from a suite the client no longer prefers still resumes or falls back") {
+  REQUIRE(psa_crypto_init() == PSA_SUCCESS);
+  TlsRandom random;
+  REQUIRE(random.Seed("test ticket suite").ok());
+  LoopServer server(testing::TlsOptionsOnly(), Routes);
+  ResumingClient client(&random, MBEDTLS_SSL_TLS1_3_KEY_EXCHANGE_MODE_ALL);
+  static const int kAes256[] = {MBEDTLS_TLS1_3_AES_256_GCM_SHA384, 0};
+  static const int kEvery[] = {MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256,
+                               MBEDTLS_TLS1_3_AES_128_GCM_SHA256, MBEDTLS_TLS1_3_AES_256_GCM_SHA384,
+                               0};
+  static const int kChaCha[] = {MBEDTLS_TLS1_3_CHACHA20_POLY1305_SHA256, 0};
+  std::string flight;
+  client.OfferOnly(kAes256);
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  // Every suite offered: the server's favourite (ChaCha20) cannot carry the
+  // SHA-384 ticket, AES-256-GCM can, and resuming beats the preference.
+  client.OfferOnly(kEvery);
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  CHECK(Has(ServerHelloExtensions(flight), kPreSharedKey));
+  // Only a SHA-256 suite offered: the ticket is useless; a full handshake.
+  client.OfferOnly(kAes256);
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  client.OfferOnly(kChaCha);
+  flight.clear();
+  CHECK(client.Get(server.port(), &flight).find("hello tls") != std::string::npos);
+  CHECK_FALSE(Has(ServerHelloExtensions(flight), kPreSharedKey));
+  ServerStats stats = server.Stats();
+  CHECK(stats.handshakes_ok == 4);
   CHECK(stats.handshakes_failed == 0);
 }
 
