@@ -2,14 +2,10 @@
 
 #include <mbedtls/platform_util.h>
 
-#if defined(__x86_64__)
-#include <wmmintrin.h>
-#endif
-
 namespace amfgate {
 namespace {
 
-constexpr int kRounds = 10;  // AES-128
+constexpr int kRounds = Aes128::kRounds;
 
 #if defined(__x86_64__)
 #define AMFGATE_AESNI [[gnu::target("aes"), gnu::always_inline]] inline
@@ -44,14 +40,6 @@ AMFGATE_AESNI __m128i NextRoundKey(__m128i key) {
   mbedtls_platform_zeroize(k, sizeof(k));
 }
 
-AMFGATE_AESNI void EncryptBlock(const uint8_t* round_keys, const uint8_t* in, uint8_t* out) {
-  const __m128i* k = reinterpret_cast<const __m128i*>(round_keys);
-  __m128i b = _mm_xor_si128(_mm_loadu_si128(reinterpret_cast<const __m128i*>(in)), k[0]);
-#pragma GCC unroll 9
-  for (int r = 1; r < kRounds; ++r) b = _mm_aesenc_si128(b, k[r]);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), _mm_aesenclast_si128(b, k[kRounds]));
-}
-
 bool HaveAesni() { return __builtin_cpu_supports("aes"); }
 #else
 bool HaveAesni() { return false; }
@@ -77,7 +65,10 @@ bool Aes128::SetKey(std::span<const uint8_t, 16> key) {
 
 AMFGATE_AES_TARGET void Aes128::Encrypt(const uint8_t* in, uint8_t* out) const {
 #if defined(__x86_64__)
-  if (aesni_) return EncryptBlock(round_keys_.data(), in, out);
+  if (aesni_) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in));
+    return _mm_storeu_si128(reinterpret_cast<__m128i*>(out), EncryptAesni(block));
+  }
 #endif
   // Cannot fail for a context with a key set.
   mbedtls_aes_crypt_ecb(&encrypt_, MBEDTLS_AES_ENCRYPT, in, out);

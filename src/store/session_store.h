@@ -302,7 +302,7 @@ class SessionStore {
     uint64_t hash = 0;
     SecretDigest digest{};
   };
-  Presented Present(const Token& token, const KeyedTable& table) const;
+  Code Present(std::string_view text, const KeyedTable& table, Presented* presented) const;
   bool IsLive(SessionHandle handle) const;
   bool IsValidAt(const SessionRecord& record, uint64_t now_tick) const;
   void Touch(SessionRecord& record, MonoTime now);

@@ -6,6 +6,8 @@
 #include <immintrin.h>
 #endif
 
+#include "store/token_vbmi.h"
+
 namespace amfgate {
 namespace {
 
@@ -112,7 +114,7 @@ template <uint8_t kLo, uint8_t kCount>
                                  12, 3, 7, 11, 15);
 }
 
-enum class Verdict : uint8_t { kOk, kAlphabet, kNotCanonical };
+using Verdict = TokenVerdict;
 
 // Characters 0-15, 16-31 and 27-42 (the last load overlaps the second, so
 // nothing past the text is read) give 12, 12 and 8 bytes, put together in
@@ -226,20 +228,40 @@ AMFGATE_AVX2 __m128i Bytes24(__m128i groups) {
 }
 #endif
 
+#if defined(__x86_64__)
+[[AMFGATE_VBMI_TARGET]] Verdict DecodeVbmi(const char* text, uint8_t* out) {
+  vbmi::Halves halves;
+  const Verdict verdict = vbmi::Decode(text, &halves);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out), halves.selector);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(out + 16), halves.secret);
+  return verdict;
+}
+#endif
+
 using Decoder = Verdict (*)(const char*, uint8_t*);
 
-Decoder PickDecoder() {
+// The decoder of each TokenDecoder, or null where this processor lacks it.
+Decoder DecoderOf(TokenDecoder which) {
 #if defined(__x86_64__)
   __builtin_cpu_init();  // needed before main, where this runs
-  if (__builtin_cpu_supports("avx2")) return DecodeAvx2;
+  if (which == TokenDecoder::kVbmi) return vbmi::HaveVbmi() ? DecodeVbmi : nullptr;
+  if (which == TokenDecoder::kAvx2) return __builtin_cpu_supports("avx2") ? DecodeAvx2 : nullptr;
+#else
+  if (which != TokenDecoder::kPortable) return nullptr;
 #endif
   return DecodePortable;
 }
 
-// Chosen once, before main: a lookup makes one indirect call to its decoder.
+// The fastest, chosen once before main: a parse makes one indirect call.
+Decoder PickDecoder() {
+  for (TokenDecoder which : {TokenDecoder::kVbmi, TokenDecoder::kAvx2}) {
+    if (Decoder decoder = DecoderOf(which)) return decoder;
+  }
+  return DecodePortable;
+}
 const Decoder kDecoder = PickDecoder();
 
-Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_view text) {
+Result<Token> ParseWith(Decoder decode, std::string_view text) {
   if (text.size() != kTokenTextLength) return Failure{Code::kMalformed, "token length", 0};
   Token token;
   switch (decode(text.data(), token.bytes.data())) {
@@ -257,7 +279,13 @@ Result<Token> ParseWith(Verdict (*decode)(const char*, uint8_t*), std::string_vi
 
 Result<Token> ParseToken(std::string_view text) { return ParseWith(kDecoder, text); }
 
-Result<Token> ParseTokenPortable(std::string_view text) { return ParseWith(DecodePortable, text); }
+bool HaveTokenDecoder(TokenDecoder decoder) { return DecoderOf(decoder) != nullptr; }
+
+Result<Token> ParseTokenWith(TokenDecoder decoder, std::string_view text) {
+  const Decoder decode = DecoderOf(decoder);
+  if (decode == nullptr) return Failure{Code::kInternal, "decoder not supported here", 0};
+  return ParseWith(decode, text);
+}
 
 Code DecodeToken(std::string_view text, Token* token) {
   if (text.size() != kTokenTextLength) return Code::kMalformed;

@@ -60,9 +60,13 @@ TokenText EncodeToken(const Token& token);
 // base64url alphabet, or a last character with non-zero unused bits.
 Result<Token> ParseToken(std::string_view text);
 
-// ParseToken always through the portable decoder, which ParseToken itself
-// uses only on processors without AVX2: tests check that both agree.
-Result<Token> ParseTokenPortable(std::string_view text);
+// The decoders ParseToken chooses from: the first of kVbmi (AVX-512 VBMI,
+// token_vbmi.h), kAvx2 and kPortable that the processor runs. All three have
+// one contract; tests and the fuzzer check that they agree.
+enum class TokenDecoder : uint8_t { kPortable, kAvx2, kVbmi };
+bool HaveTokenDecoder(TokenDecoder decoder);
+// ParseToken through `decoder`; kInternal where !HaveTokenDecoder(decoder).
+Result<Token> ParseTokenWith(TokenDecoder decoder, std::string_view text);
 
 // The same check into *token, as kOk or kMalformed: the store's lookups use
 // it so that no Result<Token> is built and copied on their path.

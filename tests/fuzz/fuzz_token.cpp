@@ -6,7 +6,7 @@
 // a gateway session, a pending alias with a challenge, a spent alias), so the
 // fuzzer also explores texts that share a real token's selector or secret.
 // Whatever the text, a lookup may succeed only for the exact real token, a
-// parsed token must re-encode to the same text, both parsers agree, and the
+// parsed token must re-encode to the same text, all decoders agree, and the
 // store stays valid.
 #include <mbedtls/sha256.h>
 
@@ -81,10 +81,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   Result<Token> token = ParseToken(text);
-  // The portable parser (used where AVX2 is missing) agrees exactly.
-  Result<Token> portable = ParseTokenPortable(text);
-  Require(portable.code() == token.code());
-  Require(!token.ok() || portable->bytes == token->bytes);
+  // Every decoder this processor runs agrees exactly with the one chosen.
+  for (TokenDecoder decoder : {TokenDecoder::kPortable, TokenDecoder::kAvx2, TokenDecoder::kVbmi}) {
+    if (!HaveTokenDecoder(decoder)) continue;
+    Result<Token> other = ParseTokenWith(decoder, text);
+    Require(other.code() == token.code());
+    Require(!token.ok() || other->bytes == token->bytes);
+  }
   if (token.ok()) {
     Require(text.size() == kTokenTextLength);
     Require(EncodeToken(*token).view() == text);

@@ -48,8 +48,15 @@ TEST_CASE("malformed token texts are rejected by the parser") {
   CHECK(ParseToken(non_canonical).ok());
 }
 
+constexpr TokenDecoder kDecoders[] = {TokenDecoder::kPortable, TokenDecoder::kAvx2,
+                                       TokenDecoder::kVbmi};
+
+TEST_CASE("the portable decoder runs everywhere") {
+  CHECK(HaveTokenDecoder(TokenDecoder::kPortable));
+}
+
 TEST_CASE(
-    "every byte value at every position parses exactly when it is base64url, in both parsers") {
+    "every byte value at every position parses exactly when it is base64url, in every decoder") {
   // Each position of the text, each of the 256 byte values: the parser must
   // agree with the alphabet (and, in the last position, with the two unused
   // bits), and a text it accepts must be the encoding of what it returns, so
@@ -66,9 +73,13 @@ TEST_CASE(
       const size_t digit = kAlphabet.find(text[pos]);
       const bool accepted =
           digit != std::string_view::npos && (pos != kTokenTextLength - 1 || digit % 4 == 0);
-      // The parser this processor uses, and the portable one.
-      for (Result<Token> parsed : {ParseToken(text), ParseTokenPortable(text)}) {
-        CHECK_MESSAGE(parsed.ok() == accepted, "pos ", pos, " byte ", value);
+      // The parser this processor uses, and each decoder it can run.
+      CHECK(ParseToken(text).ok() == accepted);
+      for (TokenDecoder decoder : kDecoders) {
+        if (!HaveTokenDecoder(decoder)) continue;
+        Result<Token> parsed = ParseTokenWith(decoder, text);
+        CHECK_MESSAGE(parsed.ok() == accepted, "decoder ", int(decoder), " pos ", pos, " byte ",
+                      value);
         if (parsed.ok()) CHECK(EncodeToken(*parsed).view() == text);
         if (!parsed.ok()) CHECK(parsed.code() == Code::kMalformed);
       }
