@@ -161,6 +161,30 @@ Result<size_t> PacketEncoder::Encode(const Packet& packet, std::string* out,
   return EncodeWithTables(packet, state_->tables, out, options);
 }
 
+Result<size_t> PacketEncoder::EncodeReplies(uint16_t version, std::span<const Reply> replies,
+                                            std::string* out) {
+  // A reply's response URI, "null", as written: U16 length then the bytes.
+  static constexpr std::string_view kNullResponse("\0\4null", 6);
+  if (replies.size() > 0xFFFF) return Failure{Code::kTooLarge, "more than 65535 bodies", 0};
+  size_t before = out->size();
+  EncodeOptions options;
+  Encoder e(state_->tables, out, options);
+  e.PutU16(version);
+  e.PutU16(0);
+  e.PutU16(static_cast<uint16_t>(replies.size()));
+  for (const Reply& r : replies) {
+    std::string_view suffix = r.status ? kOnStatus : kOnResult;
+    size_t target_size = r.request_response.size() + suffix.size();
+    if (target_size > 0xFFFF) return Failure{Code::kTooLarge, "string longer than 65535 bytes", e.size()};
+    e.PutU16(static_cast<uint16_t>(target_size));
+    e.PutBytes(r.request_response);
+    e.PutBytes(suffix);
+    e.PutBytes(kNullResponse);
+    if (!WriteMessageValue(e, r.value, LengthField{}, options)) return e.failure();
+  }
+  return e.size() - before;
+}
+
 Body ResultBody(Arena& arena, std::string_view request_response, Value value) {
   return ReplyBody(arena, request_response, kOnResult, value);
 }

@@ -84,6 +84,8 @@ Result<size_t> EncodePacket(const Packet& packet, Arena& scratch, std::string* o
 // which saves regrowing and re-zeroing them per message (measured: ~260
 // instructions per auth.loginByAlias request). They keep the capacity the
 // largest reply so far needed.
+struct Reply;
+
 class PacketEncoder {
  public:
   PacketEncoder();
@@ -94,6 +96,10 @@ class PacketEncoder {
   // As EncodePacket.
   Result<size_t> Encode(const Packet& packet, std::string* out,
                         const EncodeOptions& options = EncodeOptions());
+  // The response packet of `version` with no headers and one body per reply:
+  // the same bytes as Encode of a Packet of ResultBody / StatusBody bodies,
+  // without building the targets in an arena first.
+  Result<size_t> EncodeReplies(uint16_t version, std::span<const Reply> replies, std::string* out);
 
  private:
   struct State;
@@ -111,6 +117,15 @@ inline constexpr std::string_view kOnStatus = "/onStatus";
 // it is written after the 0x11 switch.
 Body ResultBody(Arena& arena, std::string_view request_response, Value value);
 Body StatusBody(Arena& arena, std::string_view request_response, Value value);
+
+// A reply body as PacketEncoder::EncodeReplies writes it: the target is
+// request_response + "/onResult" (or "/onStatus" when `status`), written in
+// two pieces, and the response URI the constant "null".
+struct Reply {
+  std::string_view request_response;
+  bool status = false;
+  Value value;
+};
 
 // The AMF0 fault object of an onStatus body: {level: "error", code, description}.
 // Strings are not copied.

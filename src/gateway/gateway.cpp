@@ -1,6 +1,7 @@
 #include "gateway/gateway.h"
 
 #include <chrono>
+#include <cstring>
 #include <exception>
 
 #include "amf/flex.h"
@@ -34,13 +35,20 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
+// Byte equality first: clients send the type and their origin in the case
+// we compare with, so the case-insensitive compare is the rare path.
+bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (std::memcmp(a.data(), b.data(), a.size()) == 0 ||
+                                  EqualsIgnoreCaseN(a.data(), b.data(), a.size()));
+}
+
 bool IsAmfContentType(std::string_view value) {
+  if (value.size() == kAmfType.size()) return SameIgnoringCase(value, kAmfType);
   return EqualsIgnoreCase(Trim(value.substr(0, value.find(';'))), kAmfType);
 }
 
-std::string_view WithoutTrailingSlash(std::string_view s) {
-  while (!s.empty() && s.back() == '/') s.remove_suffix(1);
-  return s;
+void RemoveTrailingSlashes(std::string* s) {
+  while (!s->empty() && s->back() == '/') s->pop_back();
 }
 
 // The request headers the gateway reads, found in one pass over the header
@@ -108,20 +116,27 @@ double SystemMillis() {
 }  // namespace
 
 Gateway::Gateway(GatewayOptions options, GatewayDeps deps)
-    : options_(std::move(options)),
-      deps_(std::move(deps)),
+    : deps_(std::move(deps)),
       cookie_names_{CookieName(kGatewayCookie, false), CookieName(kGatewayCookie, true)} {
+  SetOptions(std::move(options));
   if (!deps_.clock) deps_.clock = MonotonicNow;
   if (!deps_.wall_millis) deps_.wall_millis = SystemMillis;
+}
+
+void Gateway::Reconfigure(GatewayOptions options) { SetOptions(std::move(options)); }
+
+void Gateway::SetOptions(GatewayOptions options) {
+  options_ = std::move(options);
+  RemoveTrailingSlashes(&options_.public_origin);
+  for (std::string& allowed : options_.allow_origins) RemoveTrailingSlashes(&allowed);
 }
 
 Gateway::OriginVerdict Gateway::CheckOrigin(const HeaderField* field) const {
   if (field == nullptr) return OriginVerdict::kNone;
   std::string_view origin = field->value;
-  if (EqualsIgnoreCase(origin, WithoutTrailingSlash(options_.public_origin)))
-    return OriginVerdict::kOwn;
+  if (SameIgnoringCase(origin, options_.public_origin)) return OriginVerdict::kOwn;
   for (const std::string& allowed : options_.allow_origins) {
-    if (EqualsIgnoreCase(origin, WithoutTrailingSlash(allowed))) return OriginVerdict::kListed;
+    if (SameIgnoringCase(origin, allowed)) return OriginVerdict::kListed;
   }
   return OriginVerdict::kRefused;
 }
@@ -176,17 +191,14 @@ void Gateway::Handle(const Request& request, Response& response) {
   std::string_view header_fault = ProcessHeaders(*packet, exchange);
   amf::Format format = packet->version == 3 ? amf::Format::kAmf3 : amf::Format::kAmf0;
 
-  std::span<amf::Body> answers = arena_.NewSpan<amf::Body>(packet->bodies.size());
+  std::span<amf::Reply> answers = arena_.NewSpan<amf::Reply>(packet->bodies.size());
   for (size_t i = 0; i < packet->bodies.size(); ++i) {
     answers[i] = AnswerBody(packet->bodies[i], format, exchange, header_fault);
   }
-  amf::Packet reply;
-  reply.version = packet->version;
-  reply.bodies = answers;
   // Encoded straight into the response: the body is never copied.
   std::string& body = response.mutable_body();
   body.clear();
-  auto encoded = encoder_.Encode(reply, &body);
+  auto encoded = encoder_.EncodeReplies(packet->version, answers, &body);
   if (!encoded.ok()) {
     LogError("gateway: could not encode a response: %s", encoded.failure().reason);
     response.Error(500);
@@ -250,8 +262,8 @@ std::string_view FaultText(std::string_view code) {
 
 }  // namespace
 
-amf::Body Gateway::AnswerBody(const amf::Body& body, amf::Format packet_format,
-                              GatewayExchange& exchange, std::string_view header_fault) {
+amf::Reply Gateway::AnswerBody(const amf::Body& body, amf::Format packet_format,
+                               GatewayExchange& exchange, std::string_view header_fault) {
   ++stats_.bodies;
   amf::Arguments args = amf::BodyArguments(body);
   amf::Value first = args.at(0);
@@ -267,11 +279,10 @@ amf::Body Gateway::AnswerBody(const amf::Body& body, amf::Format packet_format,
   CallResult result = header_fault.empty()
                           ? Call(body.target, args, format, exchange)
                           : CallResult::Fault(header_fault, FaultText(header_fault));
-  if (result.ok()) return amf::ResultBody(arena_, body.response, result.value());
+  if (result.ok()) return amf::Reply{body.response, false, result.value()};
   ++stats_.faults;
-  return amf::StatusBody(
-      arena_, body.response,
-      amf::MakeStatusObject(arena_, result.code(), result.description(), format));
+  return amf::Reply{body.response, true,
+                    amf::MakeStatusObject(arena_, result.code(), result.description(), format)};
 }
 
 CallResult Gateway::Call(std::string_view target, const amf::Arguments& args, amf::Format format,
@@ -311,8 +322,9 @@ std::string_view Gateway::NewUuid() {
   return amf::FormatUuid(arena_, bytes);
 }
 
-amf::Body Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message, amf::FlexKind kind,
-                              GatewayExchange& exchange, std::string_view header_fault) {
+amf::Reply Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message,
+                               amf::FlexKind kind, GatewayExchange& exchange,
+                               std::string_view header_fault) {
   amf::FlexCommon request_common;
   std::string_view target;
   std::span<const amf::Value> call_args;
@@ -382,7 +394,7 @@ amf::Body Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message, 
     ack.common = common;
     ack.common.body = result.value().WithFormat(amf::Format::kAmf3);
     ack.correlation_id = correlation;
-    return amf::ResultBody(arena_, body.response, amf::EncodeAcknowledgeMessage(arena_, ack));
+    return amf::Reply{body.response, false, amf::EncodeAcknowledgeMessage(arena_, ack)};
   }
   ++stats_.faults;
   amf::ErrorMessage error;
@@ -391,7 +403,7 @@ amf::Body Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message, 
   error.correlation_id = correlation;
   error.fault_code = result.code();
   error.fault_string = result.description();
-  return amf::StatusBody(arena_, body.response, amf::EncodeErrorMessage(arena_, error));
+  return amf::Reply{body.response, true, amf::EncodeErrorMessage(arena_, error)};
 }
 
 void Gateway::AdoptNewSession(GatewayExchange& exchange, const NewSession& session) {

@@ -119,7 +119,7 @@ class Gateway {
   const GatewayStats& stats() const { return stats_; }
 
   // New settings (SIGHUP); the registry and the sessions stay.
-  void Reconfigure(GatewayOptions options) { options_ = std::move(options); }
+  void Reconfigure(GatewayOptions options);
   void SetUsers(const UserDb* users) { deps_.users = users; }
 
   // The built-in auth services call these (gateway/auth_service.h).
@@ -132,14 +132,17 @@ class Gateway {
 
   // `origin` is the request's Origin field, or nullptr.
   OriginVerdict CheckOrigin(const HeaderField* origin) const;
+  // Takes new options with their origins' trailing slashes removed once,
+  // not on every request.
+  void SetOptions(GatewayOptions options);
   // `cookies` is the request's Cookie header value.
   void ResumeSession(std::string_view cookies, GatewayExchange& exchange);
   // A fault for a must-understand header nobody understood, or for failed
   // Credentials; empty when the headers are acceptable.
   std::string_view ProcessHeaders(const amf::Packet& packet, GatewayExchange& exchange);
-  amf::Body AnswerBody(const amf::Body& body, amf::Format format, GatewayExchange& exchange,
-                       std::string_view header_fault);
-  amf::Body AnswerFlex(const amf::Body& body, const amf::Value& message, amf::FlexKind kind,
+  amf::Reply AnswerBody(const amf::Body& body, amf::Format format, GatewayExchange& exchange,
+                        std::string_view header_fault);
+  amf::Reply AnswerFlex(const amf::Body& body, const amf::Value& message, amf::FlexKind kind,
                        GatewayExchange& exchange, std::string_view header_fault);
   CallResult Call(std::string_view target, const amf::Arguments& args, amf::Format format,
                   GatewayExchange& exchange);
