@@ -13,13 +13,19 @@
 //
 // It is incremental: Scan() is called with the bytes of the head received so
 // far (always from the head's first byte, growing), remembers where it
-// stopped and looks at each byte once in total. Lines are found with memchr.
+// stopped and looks at each byte once in total. A line is found by its first
+// control byte (FindControl, 16 bytes a step): when that is the CR of a
+// CRLF, the line holds no control byte, DEL, bare CR or bare LF, so its
+// value needs no byte check of its own; any other control byte (HTAB, which
+// a value may hold, or a bad one) sends the line down the slow path, which
+// finds the LF with memchr and checks the value byte by byte. Both paths
+// refuse the same lines with the same status.
 //
 // Each accepted header line is recorded as spans (offsets from the head's
-// first byte): the name, and the value as everything after the colon, with
-// its optional whitespace (readers trim it). The request parser takes the
-// fields from here rather than from llhttp's per-field callbacks, and checks
-// llhttp counted as many (see RequestParser).
+// first byte): the name, the value without its optional whitespace, and the
+// end of the line. The request parser takes the fields from here rather than
+// from llhttp's per-field callbacks, and hands llhttp only the lines it
+// interprets (see RequestParser).
 //
 // Results: kAgain (need more bytes), kOk (head_size() bytes form the whole
 // head), or an error whose http_status() is 400, 414 (request line too long),
@@ -54,7 +60,8 @@ struct ByteSpan {
 
 struct FieldSpan {
   ByteSpan name;
-  ByteSpan value;
+  ByteSpan value;    // without leading and trailing SP and HTAB
+  uint32_t end = 0;  // one past the line's LF
 };
 
 class HeadScanner {
@@ -77,17 +84,23 @@ class HeadScanner {
   // The header fields in order; complete after kOk.
   std::span<const FieldSpan> fields() const { return fields_; }
   int version_minor() const { return version_minor_; }  // valid after kOk
+  // One past the request line's LF; valid after kOk.
+  size_t request_line_end() const { return request_line_end_; }
 
   bool Validate() const;
 
  private:
   Code Fail(int status, const char* reason);
-  Code CheckRequestLine(std::string_view line);
-  Code CheckHeaderLine(std::string_view line, size_t offset);
+  Code NeedMore(size_t received);
+  // `clean`: the line is known to hold no control byte nor DEL.
+  Code CheckRequestLine(std::string_view line, bool clean);
+  Code CheckHeaderLine(std::string_view line, size_t offset, bool clean);
 
   HeadLimits limits_;
   size_t line_start_ = 0;  // offset of the line being scanned
-  size_t scanned_ = 0;     // bytes of that line already searched for LF
+  size_t scanned_ = 0;     // bytes of that line already searched
+  bool slow_line_ = false;  // that line holds a control byte before its CRLF
+  size_t request_line_end_ = 0;
   size_t head_size_ = 0;
   uint32_t header_count_ = 0;
   bool seen_request_line_ = false;

@@ -85,6 +85,13 @@ void RequestParser::Reset() {
   reason_ = "";
   url_ = Span();
   llhttp_fields_ = 0;
+  fed_fields_ = 0;
+  hosts_ = 0;
+  transfer_encodings_ = 0;
+  content_lengths_ = 0;
+  host_ = Span();
+  transfer_encoding_ = Span();
+  expect_ = Span();
   chunked_body_.clear();
 }
 
@@ -137,11 +144,10 @@ Code RequestParser::ParseHead(std::string_view bytes) {
   if (c != Code::kOk) return Fail(scanner_.http_status(), scanner_.reason());
   head_size_ = scanner_.head_size();
   version_minor_ = scanner_.version_minor();
-  llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data(), head_size_);
+  llhttp_errno_t err = ExecuteHead(bytes);
   if (http_status_ != 0) return Code::kMalformed;  // a callback refused the head
   if (err != HPE_OK && err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) return FailFromLlhttp(err);
-  if (llhttp_fields_ != scanner_.fields().size())
-    return Fail(400, "header lines and fields disagree");
+  if (llhttp_fields_ != fed_fields_) return Fail(400, "header lines and fields disagree");
   head_done_ = true;
   raw_pos_ = head_size_;
   if (message_done_) {
@@ -150,6 +156,66 @@ Code RequestParser::ParseHead(std::string_view bytes) {
   }
   if (err != HPE_OK) return Fail(400, "unexpected parser state after head");
   return ParseBody(bytes);
+}
+
+llhttp_errno_t RequestParser::ExecuteHead(std::string_view bytes) {
+  const char* data = bytes.data();
+  llhttp_errno_t err = HPE_OK;
+  // The pieces for llhttp, in order; touching pieces go in one call.
+  size_t run_start = 0;
+  size_t run_end = scanner_.request_line_end();
+  auto feed = [&](size_t start, size_t end) {
+    if (start != run_end) {
+      err = llhttp_execute(&llhttp_, data + run_start, run_end - run_start);
+      run_start = start;
+    }
+    run_end = end;
+    return err == HPE_OK && http_status_ == 0;
+  };
+  // The length picks the one name a field can be, so most fields cost a
+  // single comparison (or none).
+  for (const FieldSpan& f : scanner_.fields()) {
+    const char* name = data + f.name.offset;
+    bool interpreted = false;
+    switch (f.name.length) {
+      case 4:
+        if (EqualsIgnoreCaseN(name, "host", 4)) {
+          ++hosts_;
+          host_ = f.value;
+        }
+        break;
+      case 6:
+        if (EqualsIgnoreCaseN(name, "expect", 6)) expect_ = f.value;
+        break;
+      case 7:
+        interpreted = EqualsIgnoreCaseN(name, "upgrade", 7);
+        break;
+      case 10:
+        interpreted = EqualsIgnoreCaseN(name, "connection", 10);
+        break;
+      case 14:
+        interpreted = EqualsIgnoreCaseN(name, "content-length", 14);
+        content_lengths_ += interpreted ? 1 : 0;
+        break;
+      case 16:
+        interpreted = EqualsIgnoreCaseN(name, "proxy-connection", 16);
+        break;
+      case 17:
+        interpreted = EqualsIgnoreCaseN(name, "transfer-encoding", 17);
+        if (interpreted) {
+          ++transfer_encodings_;
+          transfer_encoding_ = f.value;
+        }
+        break;
+      default:
+        break;
+    }
+    if (!interpreted) continue;
+    ++fed_fields_;
+    if (!feed(f.name.offset, f.end)) return err;
+  }
+  if (!feed(head_size_ - 2, head_size_)) return err;
+  return llhttp_execute(&llhttp_, data + run_start, run_end - run_start);
 }
 
 int RequestParser::OnUrl(llhttp_t* p, const char* at, size_t length) {
@@ -176,63 +242,33 @@ int RequestParser::OnHeaderFieldComplete(llhttp_t* p) {
 }
 
 int RequestParser::OnHeadersComplete(llhttp_t* p) {
-  RequestParser* self = Self(p);
-  std::string_view head(self->base_, self->scanner_.head_size());
-  return self->CheckHead(head) == Code::kOk ? 0 : -1;
+  return Self(p)->CheckHead() == Code::kOk ? 0 : -1;
 }
 
-Code RequestParser::CheckHead(std::string_view head) {
+Code RequestParser::CheckHead() {
   method_ = MethodFromLlhttp(llhttp_.method);
   if (llhttp_.method == HTTP_CONNECT) return Fail(501, "CONNECT is not supported");
   if (llhttp_.http_major != 1 || llhttp_.http_minor != version_minor_)
     return Fail(400, "version mismatch");
-  size_t hosts = 0, transfer_encodings = 0, content_lengths = 0;
-  std::string_view host, te, expect;
-  for (const FieldSpan& f : scanner_.fields()) {
-    std::string_view name = View(head, f.name);
-    auto value = [&] { return TrimWhitespace(View(head, f.value)); };
-    // The length picks the one name a field can be, so most fields cost a
-    // single comparison (or none).
-    switch (name.size()) {
-      case 4:
-        if (EqualsIgnoreCase(name, "host")) {
-          ++hosts;
-          host = value();
-        }
-        break;
-      case 6:
-        if (EqualsIgnoreCase(name, "expect")) expect = value();
-        break;
-      case 14:
-        if (EqualsIgnoreCase(name, "content-length")) ++content_lengths;
-        break;
-      case 17:
-        if (EqualsIgnoreCase(name, "transfer-encoding")) {
-          ++transfer_encodings;
-          te = value();
-        }
-        break;
-      default:
-        break;
-    }
-  }
-  if (hosts == 0) return Fail(400, "missing Host");
-  if (hosts > 1) return Fail(400, "repeated Host");
-  if (!IsHostValue(host)) return Fail(400, "bad Host");
-  if (transfer_encodings > 0) {
+  std::string_view head(base_, head_size_);
+  if (hosts_ == 0) return Fail(400, "missing Host");
+  if (hosts_ > 1) return Fail(400, "repeated Host");
+  if (!IsHostValue(View(head, host_))) return Fail(400, "bad Host");
+  if (transfer_encodings_ > 0) {
     if (version_minor_ == 0) return Fail(400, "Transfer-Encoding on HTTP/1.0");
-    if (content_lengths > 0) return Fail(400, "Content-Length with Transfer-Encoding");
-    if (transfer_encodings > 1 || !EqualsIgnoreCase(te, "chunked"))
+    if (content_lengths_ > 0) return Fail(400, "Content-Length with Transfer-Encoding");
+    if (transfer_encodings_ > 1 || !EqualsIgnoreCase(View(head, transfer_encoding_), "chunked"))
       return Fail(501, "unsupported Transfer-Encoding");
   }
-  if (content_lengths > 1) return Fail(400, "repeated Content-Length");
+  if (content_lengths_ > 1) return Fail(400, "repeated Content-Length");
   chunked_ = (llhttp_.flags & F_CHUNKED) != 0;
-  if (transfer_encodings > 0 && !chunked_) return Fail(400, "bad Transfer-Encoding");
+  if (transfer_encodings_ > 0 && !chunked_) return Fail(400, "bad Transfer-Encoding");
   content_length_ = (llhttp_.flags & F_CONTENT_LENGTH) ? llhttp_.content_length : 0;
   if (content_length_ > limits_.max_body) return Fail(413, "body larger than max_body");
   bool has_body = chunked_ || content_length_ > 0;
-  if (!expect.empty()) {
-    if (!EqualsIgnoreCase(expect, "100-continue")) return Fail(417, "unsupported Expect");
+  if (expect_.length != 0) {
+    if (!EqualsIgnoreCase(View(head, expect_), "100-continue"))
+      return Fail(417, "unsupported Expect");
     expect_continue_ = has_body;
   }
   return Code::kOk;
@@ -316,7 +352,7 @@ void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* field
                          Request* request) const {
   fields->clear();
   for (const FieldSpan& f : scanner_.fields()) {
-    fields->push_back(HeaderField{View(bytes, f.name), TrimWhitespace(View(bytes, f.value))});
+    fields->push_back(HeaderField{View(bytes, f.name), View(bytes, f.value)});
   }
   request->method = method_;
   request->method_text = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_.method));

@@ -8,10 +8,15 @@
 //
 // Order of work:
 //  1. HeadScanner until the head is complete (line checks, size limits).
-//  2. llhttp over exactly the head's bytes, collecting the URL span. The
-//     header fields are the scanner's spans: llhttp only counts its fields
-//     (one callback per field, not two span callbacks per field), and the
-//     head is refused unless the counts agree, so both read the same lines.
+//  2. One pass over the scanner's fields picks out the ones the parser or
+//     llhttp give a meaning to. llhttp then reads the request line, only
+//     the header lines whose names it interprets (Connection, Content-Length,
+//     Proxy-Connection, Transfer-Encoding, Upgrade) and the blank line, as
+//     consecutive pieces of one head; it collects the URL span and counts
+//     the fields it saw, and the head is refused unless it saw exactly the
+//     lines handed to it. llhttp refuses no line of another name that the
+//     scanner accepts (tested over every byte), so skipping those lines
+//     changes no answer and spares llhttp most of the head.
 //     Then the semantic checks llhttp 8.1 leaves out: exactly one Host,
 //     no Transfer-Encoding on HTTP/1.0, Transfer-Encoding only "chunked",
 //     no Content-Length next to Transfer-Encoding, no CONNECT, Content-Length
@@ -97,8 +102,9 @@ class RequestParser {
   static const llhttp_settings_t* Settings();
 
   Code ParseHead(std::string_view bytes);
+  llhttp_errno_t ExecuteHead(std::string_view bytes);
   Code ParseBody(std::string_view bytes);
-  Code CheckHead(std::string_view head);
+  Code CheckHead();
   Code Fail(int status, const char* reason);
   Code FailFromLlhttp(llhttp_errno_t err);
   Span SpanOf(const char* at, size_t length) const;
@@ -128,6 +134,14 @@ class RequestParser {
 
   Span url_;
   uint32_t llhttp_fields_ = 0;  // header fields llhttp has seen
+  // What the pass over the scanner's fields found, for CheckHead.
+  uint32_t fed_fields_ = 0;  // header lines handed to llhttp
+  uint32_t hosts_ = 0;
+  uint32_t transfer_encodings_ = 0;
+  uint32_t content_lengths_ = 0;
+  Span host_;
+  Span transfer_encoding_;
+  Span expect_;
   std::string chunked_body_;
 };
 
