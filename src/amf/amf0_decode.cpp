@@ -33,7 +33,7 @@ Decoder::Decoder(std::string_view input, Arena& arena, const DecodeLimits& limit
       size_(input.size()),
       arena_(&arena),
       limits_(limits),
-      amf0_refs_(arena),
+      amf0_refs_(arena, amf0_first_refs_),
       strings_(arena),
       objects_(arena),
       traits_(arena),

@@ -62,13 +62,6 @@ void Encoder::Grow(size_t n) {
   end_ = out_->data() + want;
 }
 
-void Encoder::PutBytes(std::string_view s) {
-  if (s.empty()) return;  // a default view's data() is null, no memcpy source
-  Reserve(s.size());
-  std::memcpy(pos_, s.data(), s.size());
-  pos_ += s.size();
-}
-
 void Encoder::PutDouble(double d) {
   uint64_t bits;
   std::memcpy(&bits, &d, sizeof bits);

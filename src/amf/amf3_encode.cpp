@@ -22,11 +22,7 @@ bool FitsInteger(double d, int32_t* i) {
 
 }  // namespace
 
-bool Encoder::PutU29(uint32_t v) {
-  if (v < 0x80) {
-    PutU8(static_cast<uint8_t>(v));
-    return true;
-  }
+bool Encoder::PutU29Long(uint32_t v) {
   if (v > kMaxU29) return Fail(Code::kTooLarge, "value does not fit in U29");
   Reserve(4);
   char* b = pos_;

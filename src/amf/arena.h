@@ -134,13 +134,18 @@ class Arena {
 // A growable array in an arena for trivially copyable T: the decoder's
 // reference tables and member stacks. Growth doubles, in place when the
 // array is the arena's latest allocation, otherwise by copying (the old block
-// is simply abandoned; total waste stays below the final size).
+// is simply abandoned; total waste stays below the final size). It may start
+// in storage its owner provides, so that the first few elements take no
+// arena allocation at all.
 template <typename T>
 class ArenaVector {
   static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
 
  public:
   explicit ArenaVector(Arena& arena) : arena_(&arena) {}
+  // `initial` must outlive the vector (a member declared before it).
+  ArenaVector(Arena& arena, std::span<T> initial)
+      : arena_(&arena), data_(initial.data()), capacity_(initial.size()), borrowed_(true) {}
 
   void push_back(const T& v) {
     if (size_ == capacity_) Grow(size_ + 1);
@@ -174,7 +179,7 @@ class ArenaVector {
   void Grow(size_t need) {
     size_t cap = capacity_ ? capacity_ * 2 : 8;
     while (cap < need) cap *= 2;
-    if (data_ && arena_->TryExtend(data_, capacity_ * sizeof(T), cap * sizeof(T))) {
+    if (data_ && !borrowed_ && arena_->TryExtend(data_, capacity_ * sizeof(T), cap * sizeof(T))) {
       capacity_ = cap;
       return;
     }
@@ -182,12 +187,14 @@ class ArenaVector {
     if (size_) std::memcpy(fresh, data_, size_ * sizeof(T));
     data_ = fresh;
     capacity_ = cap;
+    borrowed_ = false;
   }
 
   Arena* arena_;
   T* data_ = nullptr;
   size_t size_ = 0;
   size_t capacity_ = 0;
+  bool borrowed_ = false;  // data_ is the owner's initial storage, not the arena's
 };
 
 }  // namespace amfgate

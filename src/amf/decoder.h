@@ -137,6 +137,9 @@ class Decoder {
   bool failed_ = false;
   Failure failure_;
 
+  // A request's argument array is its one AMF0 object: the first few
+  // references fit here without an arena allocation.
+  Value amf0_first_refs_[4];
   ArenaVector<Value> amf0_refs_;
   ArenaVector<std::string_view> strings_;
   ArenaVector<Value> objects_;

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "amf/arena.h"
@@ -90,7 +91,27 @@ class Encoder {
     pos_ += 4;
   }
   void PutDouble(double d);
-  void PutBytes(std::string_view s);
+  // Inline, with short strings (names, URIs, user names) copied by two
+  // overlapping loads and stores instead of a call to memcpy.
+  void PutBytes(std::string_view s) {
+    size_t n = s.size();
+    Reserve(n);
+    const char* from = s.data();
+    if (n >= 8 && n <= 16) {
+      Copy8(pos_, from);
+      Copy8(pos_ + n - 8, from + n - 8);
+    } else if (n >= 4 && n < 8) {
+      Copy4(pos_, from);
+      Copy4(pos_ + n - 4, from + n - 4);
+    } else if (n > 0 && n < 4) {
+      pos_[0] = from[0];
+      pos_[n / 2] = from[n / 2];
+      pos_[n - 1] = from[n - 1];
+    } else if (n > 16) {
+      std::memcpy(pos_, from, n);
+    }
+    pos_ += n;
+  }
   // AMF0 UTF-8: U16 length then bytes (fails past 65535 bytes).
   bool PutUtf8(std::string_view s);
 
@@ -100,6 +121,16 @@ class Encoder {
     p[1] = static_cast<char>(v >> 16);
     p[2] = static_cast<char>(v >> 8);
     p[3] = static_cast<char>(v);
+  }
+  static void Copy8(char* to, const char* from) {
+    uint64_t w;
+    std::memcpy(&w, from, 8);
+    std::memcpy(to, &w, 8);
+  }
+  static void Copy4(char* to, const char* from) {
+    uint32_t w;
+    std::memcpy(&w, from, 4);
+    std::memcpy(to, &w, 4);
   }
   void Reserve(size_t n) {
     if (static_cast<size_t>(end_ - pos_) < n) Grow(n);
@@ -115,7 +146,12 @@ class Encoder {
   bool Amf0Reference(const void* node, bool* written);
 
   // AMF3 (amf3_encode.cpp).
-  bool PutU29(uint32_t v);
+  bool PutU29(uint32_t v) {
+    if (v >= 0x80) return PutU29Long(v);
+    PutU8(static_cast<uint8_t>(v));
+    return true;
+  }
+  bool PutU29Long(uint32_t v);  // two to four bytes
   bool PutString3(std::string_view s);
   // Writes a reference and sets *written if the node is already in the
   // object table; otherwise adds it.

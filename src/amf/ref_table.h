@@ -81,10 +81,7 @@ class RefTable {
       small_[size_++] = SmallEntry{key, index};
       return;
     }
-    if (size_ == kSmall) SpillSmall();
-    if (2 * (size_ + 1) > capacity_) Grow();
-    Place(Slot{KeyOps::Hash(key), key, index, epoch_});
-    ++size_;
+    InsertHashed(key, index);
   }
 
  private:
@@ -94,6 +91,15 @@ class RefTable {
     Key key;
     uint32_t index;
   };
+
+  // Out of line, so that the inline-array case of InsertAt stays small
+  // enough to inline.
+  [[gnu::noinline]] void InsertHashed(const Key& key, uint32_t index) {
+    if (size_ == kSmall) SpillSmall();
+    if (2 * (size_ + 1) > capacity_) Grow();
+    Place(Slot{KeyOps::Hash(key), key, index, epoch_});
+    ++size_;
+  }
 
   uint32_t FindSmall(const Key& key) const {
     for (uint32_t i = 0; i < size_; ++i) {

@@ -5,7 +5,7 @@
 
 namespace amfgate::amf {
 
-bool IsValidUtf8(std::string_view s) {
+bool IsValidUtf8Scan(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const unsigned char* end = p + s.size();
   while (p < end) {

@@ -1,5 +1,7 @@
 #include "gateway/service.h"
 
+#include <cstring>
+
 #include "gateway/gateway.h"
 
 namespace amfgate {
@@ -35,21 +37,67 @@ Status ServiceRegistry::Register(std::string name, ServiceHandler handler, Acces
     return Status::Error(Code::kInvalidArgument, "service name '" + name + "' is not service.method");
   }
   if (!handler) return Status::Error(Code::kInvalidArgument, "service " + name + " has no handler");
-  if (entries_.count(name) != 0) {
+  if (Find(name) != nullptr) {
     return Status::Error(Code::kInvalidArgument, "service " + name + " is registered twice");
   }
-  entries_.emplace(std::move(name), Entry{std::move(handler), access});
+  names_.push_back(std::move(name));
+  entries_.push_back(Entry{std::move(handler), access});
+  Reindex();
   return Status::Ok();
 }
 
+// Names are at most 256 bytes of [A-Za-z0-9_.]: the length and the bytes at
+// both ends tell the registered names apart well enough for a table this
+// small, at a fixed cost whatever the client sends.
+uint64_t ServiceRegistry::Hash(std::string_view name) {
+  uint64_t a = 0;
+  uint64_t b = 0;
+  size_t n = name.size();
+  if (n >= 8) {
+    std::memcpy(&a, name.data(), 8);
+    std::memcpy(&b, name.data() + n - 8, 8);
+  } else if (n >= 4) {
+    uint32_t x;
+    uint32_t y;
+    std::memcpy(&x, name.data(), 4);
+    std::memcpy(&y, name.data() + n - 4, 4);
+    a = x;
+    b = y;
+  } else if (n > 0) {
+    a = static_cast<unsigned char>(name[0]) | static_cast<unsigned char>(name[n / 2]) << 8 |
+        static_cast<unsigned char>(name[n - 1]) << 16;
+  }
+  uint64_t h = (a ^ (b * 0x9E3779B97F4A7C15ull) ^ n) * 0xC2B2AE3D27D4EB4Full;
+  return h ^ (h >> 29);
+}
+
+void ServiceRegistry::Reindex() {
+  size_t capacity = 16;
+  while (capacity < 2 * entries_.size()) capacity *= 2;
+  index_.assign(capacity, kEmpty);
+  for (uint32_t e = 0; e < entries_.size(); ++e) {
+    size_t i = Hash(names_[e]) & (capacity - 1);
+    while (index_[i] != kEmpty) i = (i + 1) & (capacity - 1);
+    index_[i] = e;
+  }
+}
+
 const ServiceRegistry::Entry* ServiceRegistry::Find(std::string_view name) const {
-  auto it = entries_.find(name);
-  return it == entries_.end() ? nullptr : &it->second;
+  if (index_.empty()) return nullptr;
+  size_t mask = index_.size() - 1;
+  for (size_t i = Hash(name) & mask;; i = (i + 1) & mask) {
+    uint32_t e = index_[i];
+    if (e == kEmpty) return nullptr;
+    if (names_[e] == name) return &entries_[e];
+  }
 }
 
 bool ServiceRegistry::Validate() const {
-  for (const auto& [name, entry] : entries_) {
-    if (!IsValidServiceName(name) || !entry.handler) return false;
+  if (names_.size() != entries_.size() || 2 * entries_.size() > index_.size()) return false;
+  for (size_t e = 0; e < entries_.size(); ++e) {
+    if (!IsValidServiceName(names_[e]) || !entries_[e].handler || Find(names_[e]) != &entries_[e]) {
+      return false;
+    }
   }
   return true;
 }

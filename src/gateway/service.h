@@ -19,13 +19,18 @@
 // response is written, not longer. The registry is built at start-up and
 // read-only while requests run.
 //
-// Cost: a lookup is one hash of the target name; no allocation per call.
+// Cost: a lookup hashes at most 16 bytes of the target name (its length,
+// first and last eight bytes), probes an open-addressed index at most half
+// full and compares one name; no allocation per call. The index is built at
+// registration and never grows while requests run, so a client choosing
+// colliding names can lengthen no probe beyond what start-up fixed.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "amf/arena.h"
 #include "amf/packet.h"
@@ -116,17 +121,21 @@ class ServiceRegistry {
   // `name` is "service.method": non-empty parts of [A-Za-z0-9_] separated by
   // dots. Registering a name twice is kInvalidArgument and keeps the first.
   Status Register(std::string name, ServiceHandler handler, Access access);
-  // The entry for a target, or nullptr.
+  // The entry for a target, or nullptr. Valid until the next Register.
   const Entry* Find(std::string_view name) const;
   size_t size() const { return entries_.size(); }
   bool Validate() const;
 
  private:
-  struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-  };
-  std::unordered_map<std::string, Entry, StringHash, std::equal_to<>> entries_;
+  static constexpr uint32_t kEmpty = 0xFFFFFFFF;
+
+  static uint64_t Hash(std::string_view name);
+  // Rebuilds index_ at a capacity at least twice the number of entries.
+  void Reindex();
+
+  std::vector<std::string> names_;  // names_[i] is entries_[i]'s name
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> index_;  // open addressing, power-of-two size: entry number or kEmpty
 };
 
 bool IsValidServiceName(std::string_view name);
