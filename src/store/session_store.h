@@ -295,6 +295,13 @@ class SessionStore {
 
   uint32_t SessionCount() const { return page_sessions_ + gateway_sessions_; }
   uint32_t AliasCount() const { return pending_aliases_ + alias_tombstones_; }
+  // The hash each table reads from its records (keyed_table.h).
+  auto SessionHash() const {
+    return [this](uint32_t i) { return sessions_[i].selector_hash; };
+  }
+  auto AliasHash() const {
+    return [this](uint32_t i) { return aliases_[i].selector_hash; };
+  }
   uint32_t FindSession(uint64_t hash) const;
   uint32_t FindAlias(uint64_t hash) const;
   // What a lookup needs of a presented token.
@@ -305,7 +312,7 @@ class SessionStore {
   Code Present(std::string_view text, const KeyedTable& table, Presented* presented) const;
   bool IsLive(SessionHandle handle) const;
   bool IsValidAt(const SessionRecord& record, uint64_t now_tick) const;
-  void Touch(SessionRecord& record, MonoTime now);
+  void Touch(SessionRecord& record, uint32_t idle_tick);
   SessionView ViewOf(uint32_t index, uint64_t now_tick) const;
 
   // A fresh token whose selector hash is not yet in `table`.
