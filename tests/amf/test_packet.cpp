@@ -246,6 +246,44 @@ TEST_CASE("a response answers each body with RESPONSE/onResult or /onStatus and 
   CHECK(ToHex(out).ends_with("00 00 00 08 11 06 0B 61 6C 69 63 65"));
 }
 
+TEST_CASE("EncodeReplies writes what Encode writes for ResultBody and StatusBody bodies") {
+  Arena arena;
+  RandomValues gen(13, arena);
+  PacketEncoder replies;
+  PacketEncoder packets;
+  const std::string_view uris[] = {"/1", "/23", "", "/a-much-longer-response-uri-than-usual"};
+  for (int i = 0; i < 500; ++i) {
+    arena.Reset();
+    uint16_t version = i % 2 ? 3 : 0;
+    std::span<Reply> answers = arena.NewSpan<Reply>(i % 4);
+    std::span<Body> bodies = arena.NewSpan<Body>(answers.size());
+    for (size_t j = 0; j < answers.size(); ++j) {
+      Value v = gen.Next(i % 3 ? Format::kAmf3 : Format::kAmf0);
+      std::string_view uri = uris[(i + j) % 4];
+      bool status = (i + j) % 5 == 0;
+      answers[j] = Reply{uri, status, v};
+      bodies[j] = status ? StatusBody(arena, uri, v) : ResultBody(arena, uri, v);
+    }
+    Packet p;
+    p.version = version;
+    p.bodies = bodies;
+    std::string expected = "x";
+    REQUIRE(packets.Encode(p, &expected).ok());
+    std::string out = "x";
+    auto n = replies.EncodeReplies(version, answers, &out);
+    REQUIRE(n.ok());
+    REQUIRE(*n == out.size() - 1);
+    REQUIRE(ToHex(out) == ToHex(expected));
+  }
+  // A response URI too long to be part of a target fails as Encode would.
+  std::string long_uri(70000, 'u');
+  const Reply reply{long_uri, false, Value::Null()};
+  std::string out;
+  auto failed = replies.EncodeReplies(0, {&reply, 1}, &out);
+  REQUIRE_FALSE(failed.ok());
+  CHECK(failed.code() == Code::kTooLarge);
+}
+
 TEST_CASE("a packet is appended to what the string holds, and leaves no filler behind") {
   Arena arena;
   std::string bytes = HeadersAndTwoBodies();
