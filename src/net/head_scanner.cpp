@@ -97,12 +97,14 @@ Code HeadScanner::CheckRequestLine(std::string_view line, bool clean) {
     return Fail(400, "bare CR in request line");
   // The method runs up to the first byte that is not a tchar, which must be
   // the space; the target up to the first byte that is not a target byte
-  // (SP is not one), which must be the second space.
+  // (SP is not one), which must be the second space. Neither loop tests for
+  // the line's end: the CR after it is neither, and stops them.
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(line.data());
   size_t sp1 = 0;
-  while (sp1 < line.size() && IsTchar(static_cast<unsigned char>(line[sp1]))) ++sp1;
+  while (IsTchar(p[sp1])) ++sp1;
   if (sp1 == 0 || sp1 == line.size() || line[sp1] != ' ') return Fail(400, "bad method");
   size_t sp2 = sp1 + 1;
-  while (sp2 < line.size() && IsTargetByte(static_cast<unsigned char>(line[sp2]))) ++sp2;
+  while (IsTargetByte(p[sp2])) ++sp2;
   // "GET /" with no version is an HTTP/0.9 request: never answered as one.
   if (sp2 == line.size()) return Fail(400, "request line without version (HTTP/0.9)");
   if (line[sp2] != ' ') return Fail(400, "bad byte in request target");
@@ -126,9 +128,11 @@ Code HeadScanner::CheckHeaderLine(std::string_view line, size_t offset, bool cle
   if (line.size() > limits_.max_header_line) return Fail(431, "header line too long");
   if (++header_count_ > limits_.max_headers) return Fail(431, "too many header lines");
   // The name runs up to the first byte that is not a tchar, which must be
-  // the colon: one pass finds it and checks the name.
+  // the colon: one pass finds it and checks the name. As in the request
+  // line, the CR after the line stops the loops that look for no end.
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(line.data());
   size_t colon = 0;
-  while (colon < line.size() && IsTchar(static_cast<unsigned char>(line[colon]))) ++colon;
+  while (IsTchar(p[colon])) ++colon;
   if (colon == 0 || colon == line.size() || line[colon] != ':') return Fail(400, "bad header name");
   size_t first = colon + 1;
   if (!clean) {
@@ -136,9 +140,9 @@ Code HeadScanner::CheckHeaderLine(std::string_view line, size_t offset, bool cle
     if (bad != line.size())
       return Fail(400, line[bad] == '\r' ? "bare CR in header" : "control byte in header value");
   }
+  while (p[first] == ' ' || p[first] == '\t') ++first;
   size_t last = line.size();
-  while (first < last && (line[first] == ' ' || line[first] == '\t')) ++first;
-  while (last > first && (line[last - 1] == ' ' || line[last - 1] == '\t')) --last;
+  while (last > first && (p[last - 1] == ' ' || p[last - 1] == '\t')) --last;
   // Offsets fit in 32 bits: a line starts within max_header_section.
   uint32_t at = static_cast<uint32_t>(offset);
   fields_.push_back(FieldSpan{ByteSpan{at, static_cast<uint32_t>(colon)},

@@ -92,7 +92,8 @@ class HeadScanner {
  private:
   Code Fail(int status, const char* reason);
   Code NeedMore(size_t received);
-  // `clean`: the line is known to hold no control byte nor DEL.
+  // `line` is a whole line without its CRLF, and the CR follows it in
+  // memory. `clean`: the line is known to hold no control byte nor DEL.
   Code CheckRequestLine(std::string_view line, bool clean);
   Code CheckHeaderLine(std::string_view line, size_t offset, bool clean);
 

@@ -102,8 +102,9 @@ inline size_t FirstControlIn8(const char* p, uint64_t mask) {
 
 // ASCII case-insensitive equality of two runs of `n` bytes, compared a word
 // at a time: two overlapping 4-byte words from 4 bytes on, 8-byte words (the
-// last one overlapping the one before it) from 8 bytes on.
-inline bool EqualsIgnoreCaseN(const char* a, const char* b, size_t n) {
+// last one overlapping the one before it) from 8 bytes on. Always inlined:
+// most callers pass a constant `n`, which folds the choice of path away.
+[[gnu::always_inline]] inline bool EqualsIgnoreCaseN(const char* a, const char* b, size_t n) {
   using namespace http_chars_internal;
   if (n < 4) {
     for (size_t i = 0; i < n; ++i) {

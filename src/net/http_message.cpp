@@ -1,6 +1,7 @@
 #include "net/http_message.h"
 
 #include <cstdio>
+#include <cstring>
 
 #include "net/http_chars.h"
 
@@ -147,23 +148,54 @@ Code Response::AddHeader(std::string_view name, std::string_view value) {
   // The server writes these itself; a second copy from a handler would make
   // the framing ambiguous (Content-Length, Transfer-Encoding) or contradict
   // the server's decision (Connection, Date, the fixed security headers).
-  static constexpr std::string_view kManaged[] = {
-      "content-length",         "transfer-encoding",        "connection", "date", "keep-alive",
-      "x-content-type-options", "strict-transport-security"};
-  for (std::string_view m : kManaged) {
-    if (EqualsIgnoreCase(name, m)) return Code::kInvalidArgument;
+  // The length picks the one or two names a header can be.
+  switch (name.size()) {
+    case 4:
+      if (EqualsIgnoreCase(name, "date")) return Code::kInvalidArgument;
+      break;
+    case 10:
+      if (EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive"))
+        return Code::kInvalidArgument;
+      break;
+    case 12:
+      if (EqualsIgnoreCase(name, "content-type")) {
+        content_type_.assign(value);
+        return Code::kOk;
+      }
+      break;
+    case 13:
+      if (EqualsIgnoreCase(name, "cache-control")) has_cache_control_ = true;
+      break;
+    case 14:
+      if (EqualsIgnoreCase(name, "content-length")) return Code::kInvalidArgument;
+      break;
+    case 15:
+      if (EqualsIgnoreCase(name, "referrer-policy")) has_referrer_policy_ = true;
+      break;
+    case 17:
+      if (EqualsIgnoreCase(name, "transfer-encoding")) return Code::kInvalidArgument;
+      break;
+    case 22:
+      if (EqualsIgnoreCase(name, "x-content-type-options")) return Code::kInvalidArgument;
+      break;
+    case 23:
+      if (EqualsIgnoreCase(name, "content-security-policy")) has_csp_ = true;
+      break;
+    case 25:
+      if (EqualsIgnoreCase(name, "strict-transport-security")) return Code::kInvalidArgument;
+      break;
+    default:
+      break;
   }
-  if (EqualsIgnoreCase(name, "content-type")) {
-    content_type_.assign(value);
-    return Code::kOk;
-  }
-  if (EqualsIgnoreCase(name, "content-security-policy")) has_csp_ = true;
-  if (EqualsIgnoreCase(name, "cache-control")) has_cache_control_ = true;
-  if (EqualsIgnoreCase(name, "referrer-policy")) has_referrer_policy_ = true;
-  headers_.append(name);
-  headers_.append(": ");
-  headers_.append(TrimWhitespace(value));
-  headers_.append("\r\n");
+  value = TrimWhitespace(value);
+  size_t at = headers_.size();
+  headers_.resize(at + name.size() + value.size() + 4);
+  char* out = headers_.data() + at;
+  std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  std::memcpy(out, ": ", 2);
+  if (!value.empty()) std::memcpy(out + 2, value.data(), value.size());
+  std::memcpy(out + 2 + value.size(), "\r\n", 2);
   return Code::kOk;
 }
 
@@ -208,7 +240,7 @@ void Response::Error(int status) {
 }
 
 bool Response::Validate() const {
-  if (status_ < 100 || status_ > 599) return false;
+  if (!HasValidStatus()) return false;
   if (!IsFieldValue(content_type_)) return false;
   // Every header line is "token: value\r\n" with a clean value: the name
   // runs to the colon, the value's first byte that is not a field byte must

@@ -141,6 +141,12 @@ class Response {
   bool has_cache_control() const { return has_cache_control_; }
   bool has_referrer_policy() const { return has_referrer_policy_; }
 
+  // Whether the status can go on a status line: the one thing a handler can
+  // set wrong, since every header byte passed AddHeader's checks on its way
+  // in. The server checks this per response, not the whole of Validate().
+  bool HasValidStatus() const { return status_ >= 100 && status_ <= 599; }
+
+  // Re-checks every header line and the content type (tests, debugging).
   bool Validate() const;
 
  private:

@@ -145,7 +145,7 @@ void HttpSession::Dispatch(MonoTime now, std::string* out) {
     response_.Reset();
     response_.Error(500);
   }
-  if (!response_.Validate()) {
+  if (!response_.HasValidStatus()) {
     response_.Reset();
     response_.Error(500);
   }

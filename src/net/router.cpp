@@ -2,7 +2,27 @@
 
 #include <algorithm>
 
+#include "net/http_chars.h"
+
 namespace amfgate {
+
+size_t Router::StringHash::operator()(std::string_view s) const {
+  using http_chars_internal::Load4;
+  using http_chars_internal::Load8;
+  constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15ull;
+  const size_t n = s.size();
+  uint64_t h = n;
+  if (n >= 8) {
+    h = (h ^ Load8(s.data())) * kMultiplier;
+    h ^= Load8(s.data() + n - 8);
+  } else if (n >= 4) {
+    h ^= Load4(s.data()) << 32 | Load4(s.data() + n - 4);
+  } else {
+    for (char c : s) h = h << 8 | static_cast<unsigned char>(c);
+  }
+  h *= kMultiplier;
+  return static_cast<size_t>(h ^ h >> 32);
+}
 
 Router::Router() {
   not_found_ = [](const Request&, Response& response) { response.Error(404); };

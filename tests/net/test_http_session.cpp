@@ -526,5 +526,18 @@ TEST_CASE("an upgrade request is served as plain HTTP; Proxy-Connection: close c
   }
 }
 
+TEST_CASE("a handler's out-of-range status becomes a 500") {
+  for (int status : {0, 42, 99, 600, 1000}) {
+    CAPTURE(status);
+    Harness h;
+    REQUIRE(h.router.Exact("/odd", [status](const Request&, Response& w) {
+      w.Text(200, "x");
+      w.SetStatus(status);
+    }).ok());
+    CHECK(StatusOf(h.Feed("GET /odd HTTP/1.1\r\nHost: a\r\n\r\n")) ==
+          "HTTP/1.1 500 Internal Server Error");
+  }
+}
+
 }  // namespace
 }  // namespace amfgate
