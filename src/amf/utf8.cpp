@@ -16,6 +16,12 @@ bool IsValidUtf8Scan(std::string_view s) {
         p += 8;
         continue;
       }
+    } else if (s.size() >= 8) {
+      // Fewer than eight bytes left: the string's last eight bytes, all
+      // ASCII, settle them in one step (p is at a character boundary).
+      uint64_t word;
+      std::memcpy(&word, end - 8, 8);
+      if ((word & 0x8080808080808080ull) == 0) return true;
     }
     unsigned char c = *p;
     if (c < 0x80) {
