@@ -65,11 +65,8 @@ bool Decoder::NeedSlow(size_t n) {
   return Fail(Code::kAgain, "truncated");
 }
 
-bool Decoder::CheckCount(uint64_t count, uint64_t min_bytes) {
+bool Decoder::CheckCountSlow(uint64_t need) {
   if (failed_) return false;
-  // Both factors are below 2^32 * 8, so the product cannot overflow.
-  uint64_t need = count * min_bytes;
-  if (need <= size_ - pos_) return true;
   if (need > limits_.max_input_bytes) return Fail(Code::kTooLarge, "count exceeds the input limit");
   return Fail(Code::kAgain, "truncated: count exceeds the remaining bytes");
 }

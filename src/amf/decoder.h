@@ -80,8 +80,11 @@ class Decoder {
   // AMF0 UTF-8: U16 length, then that many bytes of valid UTF-8.
   bool ReadUtf8(std::string_view* s);
   // Fails with kAgain/kTooLarge unless `count` elements of at least
-  // `min_bytes` each can still follow.
-  bool CheckCount(uint64_t count, uint64_t min_bytes);
+  // `min_bytes` each can still follow. Both factors are below 2^32 * 8, so
+  // the product cannot overflow.
+  bool CheckCount(uint64_t count, uint64_t min_bytes) {
+    return (!failed_ && count * min_bytes <= size_ - pos_) || CheckCountSlow(count * min_bytes);
+  }
 
   bool Fail(Code code, const char* reason) { return FailAt(code, reason, pos_); }
   bool FailAt(Code code, const char* reason, size_t offset);
@@ -96,6 +99,7 @@ class Decoder {
  private:
   bool Need(size_t n) { return (!failed_ && n <= size_ - pos_) || NeedSlow(n); }
   bool NeedSlow(size_t n);
+  bool CheckCountSlow(uint64_t need);
   bool CountNode() {
     return ++nodes_ <= limits_.max_nodes || Fail(Code::kTooLarge, "too many values");
   }

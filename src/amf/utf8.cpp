@@ -5,23 +5,49 @@
 
 namespace amfgate::amf {
 
+namespace {
+
+constexpr uint64_t kHighBits = 0x8080808080808080ull;
+
+uint64_t Load8(const unsigned char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+// How many leading bytes are surely ASCII, 32 at a step: tokens and names
+// are ASCII throughout, and for them this is the whole check.
+size_t AsciiPrefix(const unsigned char* p, size_t n) {
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    if (((Load8(p + i) | Load8(p + i + 8) | Load8(p + i + 16) | Load8(p + i + 24)) & kHighBits) != 0) {
+      return i;
+    }
+  }
+  for (; i + 8 <= n; i += 8) {
+    if ((Load8(p + i) & kHighBits) != 0) return i;
+  }
+  // The last (overlapping) eight bytes settle a short tail.
+  if (n >= 8 && (Load8(p + n - 8) & kHighBits) == 0) return n;
+  return i;
+}
+
+}  // namespace
+
 bool IsValidUtf8Scan(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const unsigned char* end = p + s.size();
+  p += AsciiPrefix(p, s.size());
   while (p < end) {
     if (end - p >= 8) {
-      uint64_t word;
-      std::memcpy(&word, p, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
+      if ((Load8(p) & kHighBits) == 0) {
         p += 8;
         continue;
       }
     } else if (s.size() >= 8) {
       // Fewer than eight bytes left: the string's last eight bytes, all
       // ASCII, settle them in one step (p is at a character boundary).
-      uint64_t word;
-      std::memcpy(&word, end - 8, 8);
-      if ((word & 0x8080808080808080ull) == 0) return true;
+      if ((Load8(end - 8) & kHighBits) == 0) return true;
     }
     unsigned char c = *p;
     if (c < 0x80) {
