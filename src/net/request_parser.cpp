@@ -38,6 +38,24 @@ bool IsHostValue(std::string_view v) {
   return true;
 }
 
+// Content-Length as llhttp 8.1 reads it: after the optional whitespace
+// before the value (which the scanner trimmed), one or more digits without
+// overflow, then only spaces up to the line's CR (llhttp refuses a tab
+// there). `value` is the trimmed value, `line_rest` what follows it up to the
+// CR.
+bool ParseContentLength(std::string_view value, std::string_view line_rest, uint64_t* out) {
+  if (value.empty() || line_rest.find('\t') != std::string_view::npos) return false;
+  uint64_t n = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return false;
+    uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - digit) / 10) return false;
+    n = n * 10 + digit;
+  }
+  *out = n;
+  return true;
+}
+
 bool EndsWithCrlf(const char* base, size_t pos) {
   return pos >= 2 && base[pos - 2] == '\r' && base[pos - 1] == '\n';
 }
@@ -78,6 +96,8 @@ void RequestParser::Reset() {
   version_minor_ = 1;
   head_size_ = 0;
   content_length_ = 0;
+  content_length_value_ = Span();
+  content_length_rest_ = Span();
   raw_pos_ = 0;
   wanted_ = 0;
   consumed_ = 0;
@@ -128,7 +148,7 @@ RequestParser::Span RequestParser::SpanOf(const char* at, size_t length) const {
 
 Code RequestParser::Parse(std::string_view bytes) {
   if (http_status_ != 0) return Code::kMalformed;
-  if (message_done_) return Code::kOk;
+  if (consumed_ != 0) return Code::kOk;
   base_ = bytes.data();
   Code c = head_done_ ? ParseBody(bytes) : ParseHead(bytes);
   base_ = nullptr;
@@ -150,11 +170,10 @@ Code RequestParser::ParseHead(std::string_view bytes) {
   if (llhttp_fields_ != fed_fields_) return Fail(400, "header lines and fields disagree");
   head_done_ = true;
   raw_pos_ = head_size_;
-  if (message_done_) {
-    consumed_ = head_size_;
-    return Code::kOk;
-  }
-  if (err != HPE_OK) return Fail(400, "unexpected parser state after head");
+  // Without a chunked body llhttp, which never saw a Content-Length, has
+  // completed the message at the head's end; with one it waits for chunks.
+  if (message_done_ == chunked_) return Fail(400, "unexpected parser state after head");
+  if (chunked_ && err != HPE_OK) return Fail(400, "unexpected parser state after head");
   return ParseBody(bytes);
 }
 
@@ -194,8 +213,13 @@ llhttp_errno_t RequestParser::ExecuteHead(std::string_view bytes) {
         interpreted = EqualsIgnoreCaseN(name, "connection", 10);
         break;
       case 14:
-        interpreted = EqualsIgnoreCaseN(name, "content-length", 14);
-        content_lengths_ += interpreted ? 1 : 0;
+        // Read here, not by llhttp: see CheckHead.
+        if (EqualsIgnoreCaseN(name, "content-length", 14)) {
+          ++content_lengths_;
+          content_length_value_ = f.value;
+          content_length_rest_ = Span{f.value.offset + f.value.length,
+                                      f.end - 2 - (f.value.offset + f.value.length)};
+        }
         break;
       case 16:
         interpreted = EqualsIgnoreCaseN(name, "proxy-connection", 16);
@@ -246,24 +270,34 @@ int RequestParser::OnHeadersComplete(llhttp_t* p) {
 }
 
 Code RequestParser::CheckHead() {
+  std::string_view head(base_, head_size_);
+  // llhttp is never handed the Content-Length lines, so that it completes a
+  // message at the end of its head and the body is counted here instead of
+  // run through llhttp. What llhttp would refuse at those lines, or at the
+  // end of the head before this callback (a Content-Length next to any
+  // Transfer-Encoding), is refused first, with its status (400).
+  if (content_lengths_ > 0) {
+    if (content_lengths_ > 1) return Fail(400, "repeated Content-Length");
+    if (!ParseContentLength(View(head, content_length_value_), View(head, content_length_rest_),
+                            &content_length_)) {
+      return Fail(400, "bad Content-Length");
+    }
+    if (transfer_encodings_ > 0) return Fail(400, "Content-Length with Transfer-Encoding");
+  }
   method_ = MethodFromLlhttp(llhttp_.method);
   if (llhttp_.method == HTTP_CONNECT) return Fail(501, "CONNECT is not supported");
   if (llhttp_.http_major != 1 || llhttp_.http_minor != version_minor_)
     return Fail(400, "version mismatch");
-  std::string_view head(base_, head_size_);
   if (hosts_ == 0) return Fail(400, "missing Host");
   if (hosts_ > 1) return Fail(400, "repeated Host");
   if (!IsHostValue(View(head, host_))) return Fail(400, "bad Host");
   if (transfer_encodings_ > 0) {
     if (version_minor_ == 0) return Fail(400, "Transfer-Encoding on HTTP/1.0");
-    if (content_lengths_ > 0) return Fail(400, "Content-Length with Transfer-Encoding");
     if (transfer_encodings_ > 1 || !EqualsIgnoreCase(View(head, transfer_encoding_), "chunked"))
       return Fail(501, "unsupported Transfer-Encoding");
   }
-  if (content_lengths_ > 1) return Fail(400, "repeated Content-Length");
   chunked_ = (llhttp_.flags & F_CHUNKED) != 0;
   if (transfer_encodings_ > 0 && !chunked_) return Fail(400, "bad Transfer-Encoding");
-  content_length_ = (llhttp_.flags & F_CONTENT_LENGTH) ? llhttp_.content_length : 0;
   if (content_length_ > limits_.max_body) return Fail(413, "body larger than max_body");
   bool has_body = chunked_ || content_length_ > 0;
   if (expect_.length != 0) {
@@ -281,10 +315,6 @@ Code RequestParser::ParseBody(std::string_view bytes) {
       wanted_ = end;
       return Code::kAgain;
     }
-    llhttp_errno_t err = llhttp_execute(&llhttp_, bytes.data() + head_size_, content_length_);
-    if (http_status_ != 0) return Code::kMalformed;
-    if ((err != HPE_PAUSED && err != HPE_PAUSED_UPGRADE) || !message_done_)
-      return FailFromLlhttp(err);
     consumed_ = end;
     expect_continue_ = false;
     return Code::kOk;

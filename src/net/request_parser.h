@@ -10,19 +10,25 @@
 //  1. HeadScanner until the head is complete (line checks, size limits).
 //  2. One pass over the scanner's fields picks out the ones the parser or
 //     llhttp give a meaning to. llhttp then reads the request line, only
-//     the header lines whose names it interprets (Connection, Content-Length,
+//     the header lines whose names it interprets (Connection,
 //     Proxy-Connection, Transfer-Encoding, Upgrade) and the blank line, as
 //     consecutive pieces of one head; it collects the URL span and counts
 //     the fields it saw, and the head is refused unless it saw exactly the
 //     lines handed to it. llhttp refuses no line of another name that the
 //     scanner accepts (tested over every byte), so skipping those lines
-//     changes no answer and spares llhttp most of the head.
+//     changes no answer and spares llhttp most of the head. Content-Length
+//     is read by the parser itself, with llhttp's rules (digits, no
+//     overflow, trailing spaces only) and refused where llhttp refuses it
+//     (repeated, or next to any Transfer-Encoding), so that llhttp ends the
+//     message at the head and never runs over a Content-Length body. The
+//     fuzz target fuzz_http checks every accepted request against llhttp
+//     reading all of its bytes.
 //     Then the semantic checks llhttp 8.1 leaves out: exactly one Host,
 //     no Transfer-Encoding on HTTP/1.0, Transfer-Encoding only "chunked",
-//     no Content-Length next to Transfer-Encoding, no CONNECT, Content-Length
-//     within max_body (413 before any body byte is read), Expect handled.
-//  3. Content-Length body: waits until all of it is in `bytes`, then hands
-//     exactly those bytes to llhttp; the body is a view into `bytes`.
+//     no CONNECT, Content-Length within max_body (413 before any body byte
+//     is read), Expect handled.
+//  3. Content-Length body: waits until all of it is in `bytes`; the body is
+//     a view into `bytes`.
 //     Chunked body: llhttp parses the chunks as they arrive and the data is
 //     appended to an owned buffer; the parser pauses llhttp at every chunk
 //     header, chunk end and message end to check that a real CRLF precedes
@@ -140,6 +146,8 @@ class RequestParser {
   uint32_t transfer_encodings_ = 0;
   uint32_t content_lengths_ = 0;
   Span host_;
+  Span content_length_value_;
+  Span content_length_rest_;  // after the value, up to the line's CR
   Span transfer_encoding_;
   Span expect_;
   std::string chunked_body_;

@@ -539,5 +539,70 @@ TEST_CASE("a handler's out-of-range status becomes a 500") {
   }
 }
 
+TEST_CASE("Content-Length is read as llhttp reads it, and refused where llhttp refuses it") {
+  struct Good {
+    std::string_view value;
+    std::string body;
+  };
+  for (const Good& g : {Good{"5", "hello"}, Good{"\t 005 ", "hello"}, Good{"0", ""},
+                        Good{"3  ", "abc"}}) {
+    CAPTURE(g.value);
+    Harness h;
+    std::string out = h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length:" +
+                             std::string(g.value) + "\r\n\r\n" + g.body);
+    CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
+    REQUIRE(h.seen.size() == 1);
+    CHECK(h.seen[0] == g.body);
+  }
+  const BadCase cases[] = {
+      {"empty", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: \r\n\r\n", 400},
+      {"tab after the digits", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1\t\r\n\r\nx",
+       400},
+      {"plus sign", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\nx", 400},
+      {"two numbers", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1 1\r\n\r\nx", 400},
+      {"overflow",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n", 400},
+      {"largest value, over max_body",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551615\r\n\r\n", 413},
+      {"bad value before a missing Host", "POST /echo HTTP/1.1\r\nContent-Length: x\r\n\r\n", 400},
+      {"CONNECT with CL and TE",
+       "CONNECT /a HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: "
+       "chunked\r\n\r\n",
+       400},
+      {"CONNECT with a bad CL", "CONNECT /a HTTP/1.1\r\nHost: a\r\nContent-Length: z\r\n\r\n",
+       400},
+      {"CL next to an unsupported TE",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx",
+       400},
+  };
+  for (const BadCase& c : cases) {
+    CAPTURE(c.name);
+    Harness h;
+    std::string out = h.Feed(c.input);
+    CHECK(StatusOf(out).substr(0, 12) == "HTTP/1.1 " + std::to_string(c.status));
+    CHECK(h.seen.empty());
+    CHECK(h.session->done());
+  }
+}
+
+TEST_CASE("a Content-Length body is waited for in every chunking, also after Expect") {
+  const std::string input =
+      "POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 11\r\n\r\n"
+      "hello world"
+      "GET /echo HTTP/1.1\r\nHost: a\r\nConnection: upgrade\r\nUpgrade: x\r\nContent-Length: "
+      "2\r\n\r\nhi"
+      "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n";
+  for (size_t step = 1; step <= input.size(); step += 3) {
+    CAPTURE(step);
+    Harness h;
+    std::string out = h.Feed(input, step);
+    REQUIRE(h.seen.size() == 3);
+    CHECK(h.seen[0] == "hello world");
+    CHECK(h.seen[1] == "hi");
+    CHECK(h.seen[2] == "");
+    CHECK_FALSE(h.session->done());
+  }
+}
+
 }  // namespace
 }  // namespace amfgate
