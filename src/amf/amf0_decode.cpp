@@ -71,11 +71,6 @@ bool Decoder::CheckCountSlow(uint64_t need) {
   return Fail(Code::kAgain, "truncated: count exceeds the remaining bytes");
 }
 
-bool Decoder::EnterContainer(uint32_t depth) {
-  if (depth + 1 > limits_.max_depth) return Fail(Code::kTooLarge, "nesting too deep");
-  return true;
-}
-
 bool Decoder::ReadUtf8(std::string_view* s) {
   uint16_t len;
   if (!ReadU16(&len) || !Need(len)) return false;
@@ -83,14 +78,6 @@ bool Decoder::ReadUtf8(std::string_view* s) {
   if (!IsValidUtf8(view)) return Fail(Code::kMalformed, "invalid UTF-8");
   pos_ += len;
   *s = view;
-  return true;
-}
-
-bool Decoder::AddAmf0Ref(Value v) {
-  if (amf0_refs_.size() >= limits_.max_object_refs) {
-    return Fail(Code::kTooLarge, "too many AMF0 objects");
-  }
-  amf0_refs_.push_back(v);
   return true;
 }
 

@@ -43,11 +43,6 @@ bool Encoder::Fail(Code code, const char* reason) {
   return false;
 }
 
-bool Encoder::EnterContainer(uint32_t depth) {
-  if (depth + 1 > options_.max_depth) return Fail(Code::kTooLarge, "nesting too deep to encode");
-  return true;
-}
-
 // Sizes the string ahead by what this Encoder has written so far (doubling
 // its room), at least kMinGrowth bytes, since resize() fills the room it
 // adds; but never past the capacity the string has unless it must: then

@@ -103,11 +103,19 @@ class Decoder {
   bool CountNode() {
     return ++nodes_ <= limits_.max_nodes || Fail(Code::kTooLarge, "too many values");
   }
-  bool EnterContainer(uint32_t depth);
+  bool EnterContainer(uint32_t depth) {
+    return depth + 1 <= limits_.max_depth || Fail(Code::kTooLarge, "nesting too deep");
+  }
 
   // AMF0 pieces (amf0_decode.cpp).
   bool ReadAmf0Members(std::span<Member>* out, uint32_t depth);
-  bool AddAmf0Ref(Value v);
+  bool AddAmf0Ref(Value v) {
+    if (amf0_refs_.size() >= limits_.max_object_refs) {
+      return Fail(Code::kTooLarge, "too many AMF0 objects");
+    }
+    amf0_refs_.push_back(v);
+    return true;
+  }
 
   // AMF3 pieces (amf3_decode.cpp).
   bool ReadU29(uint32_t* v) {

@@ -137,7 +137,9 @@ class Encoder {
   }
   void Grow(size_t n);
 
-  bool EnterContainer(uint32_t depth);
+  bool EnterContainer(uint32_t depth) {
+    return depth + 1 <= options_.max_depth || Fail(Code::kTooLarge, "nesting too deep to encode");
+  }
 
   // AMF0 (amf0_encode.cpp).
   bool WriteAmf0Members(const Object& obj, uint32_t depth);

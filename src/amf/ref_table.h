@@ -26,10 +26,10 @@
 #include <xxhash.h>
 
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #include "amf/arena.h"
+#include "amf/same_bytes.h"
 #include "amf/value.h"
 
 namespace amfgate::amf {
@@ -162,28 +162,7 @@ struct NodeKeyOps {
 
 struct StringKeyOps {
   static uint64_t Hash(std::string_view s) { return XXH3_64bits(s.data(), s.size()); }
-  // Member names and short values of equal length are compared by two
-  // overlapping loads inline; memcmp only past 16 bytes.
-  static bool Equal(std::string_view a, std::string_view b) {
-    size_t n = a.size();
-    if (n != b.size()) return false;
-    const char* p = a.data();
-    const char* q = b.data();
-    if (n >= 8 && n <= 16) return Load<uint64_t>(p) == Load<uint64_t>(q) &&
-                                  Load<uint64_t>(p + n - 8) == Load<uint64_t>(q + n - 8);
-    if (n >= 4 && n < 8) return Load<uint32_t>(p) == Load<uint32_t>(q) &&
-                                Load<uint32_t>(p + n - 4) == Load<uint32_t>(q + n - 4);
-    if (n < 4) return n == 0 || (p[0] == q[0] && p[n / 2] == q[n / 2] && p[n - 1] == q[n - 1]);
-    return std::memcmp(p, q, n) == 0;
-  }
-
- private:
-  template <typename T>
-  static T Load(const char* p) {
-    T v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-  }
+  static bool Equal(std::string_view a, std::string_view b) { return SameBytes(a, b); }
 };
 
 // Traits are shared by content, the way Flash shares them by class.

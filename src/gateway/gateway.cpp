@@ -191,14 +191,17 @@ void Gateway::Handle(const Request& request, Response& response) {
   std::string_view header_fault = ProcessHeaders(*packet, exchange);
   amf::Format format = packet->version == 3 ? amf::Format::kAmf3 : amf::Format::kAmf0;
 
-  std::span<amf::Reply> answers = arena_.NewSpan<amf::Reply>(packet->bodies.size());
-  for (size_t i = 0; i < packet->bodies.size(); ++i) {
-    answers[i] = AnswerBody(packet->bodies[i], format, exchange, header_fault);
+  // Each reply is constructed in place from its answer: no value-initialised
+  // span first.
+  size_t count = packet->bodies.size();
+  amf::Reply* answers = arena_.AllocateArray<amf::Reply>(count);
+  for (size_t i = 0; i < count; ++i) {
+    new (&answers[i]) amf::Reply(AnswerBody(packet->bodies[i], format, exchange, header_fault));
   }
   // Encoded straight into the response: the body is never copied.
   std::string& body = response.mutable_body();
   body.clear();
-  auto encoded = encoder_.EncodeReplies(packet->version, answers, &body);
+  auto encoded = encoder_.EncodeReplies(packet->version, {answers, count}, &body);
   if (!encoded.ok()) {
     LogError("gateway: could not encode a response: %s", encoded.failure().reason);
     response.Error(500);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "amf/same_bytes.h"
 #include "gateway/gateway.h"
 
 namespace amfgate {
@@ -88,7 +89,7 @@ const ServiceRegistry::Entry* ServiceRegistry::Find(std::string_view name) const
   for (size_t i = Hash(name) & mask;; i = (i + 1) & mask) {
     uint32_t e = index_[i];
     if (e == kEmpty) return nullptr;
-    if (names_[e] == name) return &entries_[e];
+    if (amf::SameBytes(names_[e], name)) return &entries_[e];
   }
 }
 
