@@ -380,10 +380,10 @@ size_t RequestParser::TakeDiscardable(size_t* offset) {
 
 void RequestParser::Fill(std::string_view bytes, std::vector<HeaderField>* fields,
                          Request* request) const {
-  fields->clear();
-  for (const FieldSpan& f : scanner_.fields()) {
-    fields->push_back(HeaderField{View(bytes, f.name), View(bytes, f.value)});
-  }
+  std::span<const FieldSpan> spans = scanner_.fields();
+  fields->resize(spans.size());
+  HeaderField* out = fields->data();
+  for (const FieldSpan& f : spans) *out++ = HeaderField{View(bytes, f.name), View(bytes, f.value)};
   request->method = method_;
   request->method_text = llhttp_method_name(static_cast<llhttp_method_t>(llhttp_.method));
   request->target = View(bytes, url_);
