@@ -175,7 +175,8 @@ Result<size_t> PacketEncoder::EncodeReplies(uint16_t version, std::span<const Re
   for (const Reply& r : replies) {
     std::string_view suffix = r.status ? kOnStatus : kOnResult;
     size_t target_size = r.request_response.size() + suffix.size();
-    if (target_size > 0xFFFF) return Failure{Code::kTooLarge, "string longer than 65535 bytes", e.size()};
+    if (target_size > 0xFFFF)
+      return Failure{Code::kTooLarge, "string longer than 65535 bytes", e.size()};
     e.PutU16(static_cast<uint16_t>(target_size));
     e.PutBytes(r.request_response);
     e.PutBytes(suffix);

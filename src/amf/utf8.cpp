@@ -20,7 +20,8 @@ uint64_t Load8(const unsigned char* p) {
 size_t AsciiPrefix(const unsigned char* p, size_t n) {
   size_t i = 0;
   for (; i + 32 <= n; i += 32) {
-    if (((Load8(p + i) | Load8(p + i + 8) | Load8(p + i + 16) | Load8(p + i + 24)) & kHighBits) != 0) {
+    if (((Load8(p + i) | Load8(p + i + 8) | Load8(p + i + 16) | Load8(p + i + 24)) & kHighBits) !=
+        0) {
       return i;
     }
   }

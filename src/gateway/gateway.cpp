@@ -325,9 +325,8 @@ std::string_view Gateway::NewUuid() {
   return amf::FormatUuid(arena_, bytes);
 }
 
-amf::Reply Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message,
-                               amf::FlexKind kind, GatewayExchange& exchange,
-                               std::string_view header_fault) {
+amf::Reply Gateway::AnswerFlex(const amf::Body& body, const amf::Value& message, amf::FlexKind kind,
+                               GatewayExchange& exchange, std::string_view header_fault) {
   amf::FlexCommon request_common;
   std::string_view target;
   std::span<const amf::Value> call_args;

@@ -143,7 +143,7 @@ class Gateway {
   amf::Reply AnswerBody(const amf::Body& body, amf::Format format, GatewayExchange& exchange,
                         std::string_view header_fault);
   amf::Reply AnswerFlex(const amf::Body& body, const amf::Value& message, amf::FlexKind kind,
-                       GatewayExchange& exchange, std::string_view header_fault);
+                        GatewayExchange& exchange, std::string_view header_fault);
   CallResult Call(std::string_view target, const amf::Arguments& args, amf::Format format,
                   GatewayExchange& exchange);
   // Starts a gateway session for `user` after a password check.

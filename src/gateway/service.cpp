@@ -26,7 +26,8 @@ bool IsValidServiceName(std::string_view name) {
       has_dot = true;
       continue;
     }
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
     part_empty = false;
   }
@@ -35,7 +36,8 @@ bool IsValidServiceName(std::string_view name) {
 
 Status ServiceRegistry::Register(std::string name, ServiceHandler handler, Access access) {
   if (!IsValidServiceName(name)) {
-    return Status::Error(Code::kInvalidArgument, "service name '" + name + "' is not service.method");
+    return Status::Error(Code::kInvalidArgument,
+                         "service name '" + name + "' is not service.method");
   }
   if (!handler) return Status::Error(Code::kInvalidArgument, "service " + name + " has no handler");
   if (Find(name) != nullptr) {

@@ -47,7 +47,8 @@ TEST_CASE("a cleared table forgets every key, whether it had spilled or not") {
     int count = round % 2 == 0 ? 40 : 5;  // spill, then stay inline, and again
     for (int i = 0; i < count; ++i) table.Insert(&nodes[i]);
     for (int i = 0; i < 64; ++i) {
-      REQUIRE(table.Find(&nodes[i]) == (i < count ? static_cast<uint32_t>(i) : NodeTable::kNotFound));
+      REQUIRE(table.Find(&nodes[i]) ==
+              (i < count ? static_cast<uint32_t>(i) : NodeTable::kNotFound));
     }
     table.Clear();
     CHECK(table.size() == 0);
@@ -68,7 +69,9 @@ TEST_CASE("a seeded random sequence of messages agrees with a std::map model") {
   StringTable table(arena);
   std::mt19937_64 rng(11);
   std::vector<std::string> pool;
-  for (int i = 0; i < 64; ++i) pool.push_back(std::string(1 + rng() % 12, static_cast<char>('a' + i % 26)) + std::to_string(i));
+  for (int i = 0; i < 64; ++i)
+    pool.push_back(std::string(1 + rng() % 12, static_cast<char>('a' + i % 26)) +
+                   std::to_string(i));
   for (int message = 0; message < 500; ++message) {
     table.Clear();
     std::map<std::string, uint32_t> model;

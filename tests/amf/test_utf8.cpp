@@ -32,9 +32,9 @@ TEST_CASE("one non-ASCII byte anywhere in a short string is seen, at every lengt
     CHECK(IsValidUtf8(std::string(n, 'a')));
   }
   CHECK(IsValidUtf8(""));
-  CHECK(IsValidUtf8("h\xC3\xA9llo"));          // é
-  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));     // a surrogate
-  CHECK_FALSE(IsValidUtf8("ab\xC0\xAF"));       // an overlong '/'
+  CHECK(IsValidUtf8("h\xC3\xA9llo"));        // é
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));  // a surrogate
+  CHECK_FALSE(IsValidUtf8("ab\xC0\xAF"));    // an overlong '/'
 }
 
 TEST_CASE("random short strings get the full scan's verdict") {

@@ -58,7 +58,8 @@ TEST_CASE("a name registered twice or not of the form service.method is refused"
   CHECK(registry.Register("echo.echo", Null, Access::kSession).code() == Code::kInvalidArgument);
   CHECK(registry.Find("echo.echo")->access == Access::kPublic);
   CHECK(registry.Register("echo", Null, Access::kPublic).code() == Code::kInvalidArgument);
-  CHECK(registry.Register("a.b", ServiceHandler(), Access::kPublic).code() == Code::kInvalidArgument);
+  CHECK(registry.Register("a.b", ServiceHandler(), Access::kPublic).code() ==
+        Code::kInvalidArgument);
   CHECK(registry.size() == 1);
   CHECK(registry.Validate());
 }
