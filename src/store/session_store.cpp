@@ -140,8 +140,8 @@ uint32_t SessionStore::FindAlias(uint64_t hash) const {
 // the hash's home slot prefetched in each table: while the table grows, Find
 // may look in the old one after the current one.
 [[gnu::always_inline]] inline Code SessionStore::Present(std::string_view text,
-                                                          const KeyedTable& table,
-                                                          Presented* presented) const {
+                                                         const KeyedTable& table,
+                                                         Presented* presented) const {
   if (keys_.Present(text, &presented->hash, &presented->digest) != Code::kOk) {
     return Code::kMalformed;
   }
@@ -203,7 +203,8 @@ Result<Token> SessionStore::FreshToken(bool session_table, uint64_t* hash) {
 
 Result<NewSession> SessionStore::InsertSession(RecordKind kind, uint32_t user, uint32_t parent,
                                                MonoTime now) {
-  if (!session_table_.Reserve(sessions_.high_water() + 1, SessionHash())) return Failure{Code::kInternal, "out of memory", 0};
+  if (!session_table_.Reserve(sessions_.high_water() + 1, SessionHash()))
+    return Failure{Code::kInternal, "out of memory", 0};
   uint64_t hash = 0;
   Result<Token> token = FreshToken(true, &hash);
   if (!token.ok()) return token.failure();
@@ -350,7 +351,8 @@ Result<NewAlias> SessionStore::MintAlias(SessionHandle page, MonoTime now,
   if (owner.family.page.pending_aliases >= limits_.max_pending_aliases) {
     return Failure{Code::kBusy, "max_pending_aliases reached", 0};
   }
-  if (!alias_table_.Reserve(aliases_.high_water() + 1, AliasHash())) return Failure{Code::kInternal, "out of memory", 0};
+  if (!alias_table_.Reserve(aliases_.high_water() + 1, AliasHash()))
+    return Failure{Code::kInternal, "out of memory", 0};
   uint64_t hash = 0;
   Result<Token> token = FreshToken(false, &hash);
   if (!token.ok()) return token.failure();

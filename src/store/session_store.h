@@ -54,34 +54,38 @@
 // redemption created (Denial::kReplayed: the caller logs a security event).
 //
 // Memory (x86-64): a session record is 64 bytes (one cache line), an alias
-// record 72; each table slot is 8 bytes at a load factor between 3/8 and 3/4
-// (so 11 to 21 bytes per entry; for a short while after a table doubles, the
+// record 72; each table slot is 4 bytes at a load factor between 3/8 and 3/4
+// (so 5 to 11 bytes per entry; for a short while after a table doubles, the
 // old half-size table is still being drained). Records live in slabs
 // (slab_pool.h) mapped as the store grows and never unmapped; freed records
 // are reused and the tables grow incrementally (keyed_table.h), so
 // steady-state operation does not allocate and growth never stalls the loop.
-// Memory follows the live entries, not the caps: bench_store measures 82
-// bytes per session and 90 per alias at a million of each.
+// Memory follows the live entries, not the caps: bench_store measures 74
+// bytes per session and 82 per alias at a million of each.
 //
-// Cost: a lookup decodes the text (PSHUFB tables on AVX2), hashes the
-// selector (inline XXH3) and prefetches its home slot at once, digests the
-// secret (one inline AES-NI block) while that slot is fetched, probes, reads
-// the record the slot names, compares in constant time, touches and builds
-// the view: ~465 instructions (a third of them mbedtls_ct_memcmp's byte
-// loop), ~60 ns with everything in cache. With a
-// million sessions the slot (in a 16 MB table) and then the record (in 64
-// MB of slabs) are two dependent cache misses, 140-160 ns each on the
-// reference VM even with huge pages (random reads over 4 MB cost 37 ns
-// there, over 8 MB 78 ns, over 16 MB 138 ns).
-// What keeps a lookup under their sum is that consecutive lookups overlap
-// their misses: the processor's reorder window (~500 instructions) holds
-// about two lookups, which is why the path is kept short and why the decoded
-// token is stored exactly as the halves the lookup loads (token.cpp).
-// bench_store measures ~210-270 ns per lookup in random order on the shared
-// 2-core machine in its good runs (up to ~450 ns when the other vCPU is busy). Redemption adds a
-// 32-byte draw from the DRBG's pool (~20 ns; random.h), a second record (the page session), the new
-// session's table insert, family and wheel links, and the new token's encoding: ~800 ns.
-// bench/bench_store.cpp measures all of this.
+// Cost: a lookup parses the text, hashes the selector and digests the
+// secret in one call (TokenKeys::Present: with AVX-512 VBMI the decode, XXH3
+// and the AES-NI block run inline together, ~75 instructions), probes the
+// hash's home slot, reads the record the slot names, compares digests with
+// mbedtls_ct_memcmp (a byte loop of ~150 instructions), touches and builds
+// the view: ~350 instructions, ~55 ns with everything in cache
+// (bench_store's store_lookup_cached_ns). With a million sessions the slot
+// (in an 8 MB table) and then the record (in 64 MB of slabs) are two
+// dependent cache misses, ~45 ns and ~135 ns on the reference VM with huge
+// pages (store_dependent_read_8mb_ns and _64mb_ns, measured in the same
+// run). Consecutive lookups barely overlap: while a lookup waits for its
+// record, every instruction that needs the record's data holds a scheduler
+// entry, mbedtls_ct_memcmp's loop alone 48 of them, and once the entries run
+// out the next lookup's instructions (and its misses) wait too; 30 more such
+// instructions measured ~110 ns more per lookup. That is why the path is
+// kept short and why what does not need the record comes before it.
+// bench_store measures ~180-200 ns per lookup in random order on the shared
+// 2-core machine at load 3-5, about the in-cache cost plus one record miss;
+// the same lookups with a two-word XOR in place of mbedtls_ct_memcmp
+// measured ~150-165 ns. Redemption adds a 32-byte draw from the DRBG's pool
+// (~20 ns; random.h), a second record (the page session), the new session's
+// table insert, family and wheel links, and the new token's encoding:
+// ~800 ns. bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>

@@ -124,9 +124,9 @@ using Verdict = TokenVerdict;
 // behind the previous lookup's cache miss: consecutive lookups could not
 // overlap at all.) All 43 characters are decoded
 // before the alphabet is judged, so the time taken does not depend on where
-// a bad character sits. Two versions with one contract: this portable one,
-// and the AVX2 one below for the x86-64 processors that have it
-// (PickDecoder).
+// a bad character sits. Three versions with one contract: this portable
+// one, the AVX2 one below and the AVX-512 VBMI one (token_vbmi.h);
+// PickDecoder takes the fastest the processor runs.
 Verdict DecodePortable(const char* text, uint8_t* out) {
   Bytes chunks[3];
   std::memcpy(&chunks[0], text, 16);

@@ -63,22 +63,24 @@ struct Halves {
 
 // Decodes exactly 43 characters at `text`. Every character is judged before
 // the verdict, so its time does not depend on where a bad one sits.
-[[AMFGATE_VBMI_TARGET, gnu::always_inline]] inline TokenVerdict Decode(const char* text, Halves* out) {
+[[AMFGATE_VBMI_TARGET, gnu::always_inline]] inline TokenVerdict Decode(const char* text,
+                                                                       Halves* out) {
   constexpr __mmask64 kChars = (uint64_t{1} << 43) - 1;
   const __m512i chars = _mm512_maskz_loadu_epi8(kChars, text);
   const __m512i low = _mm512_load_si512(kValues.data());
   const __m512i high = _mm512_load_si512(kValues.data() + 64);
   // Lanes past the text are zero in both, so only the text is judged.
   const __m512i values = _mm512_maskz_permutex2var_epi8(kChars, low, chars, high);
-  const __mmask64 bad = _mm512_test_epi8_mask(_mm512_or_si512(values, chars), _mm512_set1_epi8(-128));
+  const __mmask64 bad =
+      _mm512_test_epi8_mask(_mm512_or_si512(values, chars), _mm512_set1_epi8(-128));
   // first * 64 + second per 16 bits, then first pair * 4096 + second pair
   // per 32: ten whole groups and the last three characters with a zero fourth.
   const __m512i pairs = _mm512_maddubs_epi16(values, _mm512_set1_epi16(0x0140));
   const __m512i groups = _mm512_madd_epi16(pairs, _mm512_set1_epi32(0x00011000));
   // 43 = 10 * 4 + 3: the last group's low byte holds the two unused bits of
   // the last character, which must be zero so that every token has one text.
-  const __mmask64 loose =
-      _mm512_mask_test_epi8_mask(uint64_t{1} << 40, groups, _mm512_set1_epi8(static_cast<char>(0xC0)));
+  const __mmask64 loose = _mm512_mask_test_epi8_mask(uint64_t{1} << 40, groups,
+                                                     _mm512_set1_epi8(static_cast<char>(0xC0)));
   // (The zero-masked forms of the permute and the extract: GCC 12's plain
   // ones start from an "undefined" register that -Wuninitialized flags.)
   const __m512i bytes =

@@ -58,7 +58,8 @@ TEST_CASE("random inserts and erases agree with a model, through colliding tags 
       for (auto& [i, h] : model) REQUIRE(table.Find(h, hash_fn) == i);
       // Hashes never inserted, whose homes and tags sit among the crowded
       // runs.
-      for (int k = 0; k < 16; ++k) CHECK(table.Find(CrowdedHash(rng) | 1, hash_fn) == KeyedTable::kNone);
+      for (int k = 0; k < 16; ++k)
+        CHECK(table.Find(CrowdedHash(rng) | 1, hash_fn) == KeyedTable::kNone);
     }
   }
   CHECK(grew_while_busy);
@@ -91,7 +92,8 @@ TEST_CASE("a growing table stays consistent entry by entry up to 100,000 entries
   CHECK(table.size() == 50000);
   CHECK(table.Validate(hash_fn));
   for (uint32_t i = 1; i < 100000; i += 2) REQUIRE(table.Find(hashes[i], hash_fn) == i);
-  for (uint32_t i = 0; i < 100000; i += 2) REQUIRE(table.Find(hashes[i], hash_fn) == KeyedTable::kNone);
+  for (uint32_t i = 0; i < 100000; i += 2)
+    REQUIRE(table.Find(hashes[i], hash_fn) == KeyedTable::kNone);
   for (uint32_t i = 1; i < 100000; i += 2) table.Erase(hashes[i], i, hash_fn);
   CHECK(table.size() == 0);
   CHECK(table.Validate(hash_fn));

@@ -49,7 +49,7 @@ TEST_CASE("malformed token texts are rejected by the parser") {
 }
 
 constexpr TokenDecoder kDecoders[] = {TokenDecoder::kPortable, TokenDecoder::kAvx2,
-                                       TokenDecoder::kVbmi};
+                                      TokenDecoder::kVbmi};
 
 TEST_CASE("the portable decoder runs everywhere") {
   CHECK(HaveTokenDecoder(TokenDecoder::kPortable));
