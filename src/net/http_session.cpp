@@ -7,6 +7,10 @@
 namespace amfgate {
 namespace {
 
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
 ParserLimits ParserLimitsFrom(const ServerLimits& l) {
   ParserLimits p;
   p.head.max_request_line = l.max_request_line;
@@ -16,10 +20,6 @@ ParserLimits ParserLimitsFrom(const ServerLimits& l) {
   p.max_body = l.max_body;
   return p;
 }
-
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-
-}  // namespace
 
 HttpSession::HttpSession(HttpShared* shared, const Router* router, const ConnectionInfo* info)
     : shared_(shared),

@@ -52,6 +52,9 @@ struct HttpShared {
   bool draining = false;
 };
 
+// The parser's share of the server's limits.
+ParserLimits ParserLimitsFrom(const ServerLimits& limits);
+
 // What a connection knows about itself, fixed at accept.
 struct ConnectionInfo {
   PeerAddress peer;

@@ -106,14 +106,8 @@ const llhttp_settings_t* WholeSettings() {
 
 // The oracle: the first request of `bytes`, as the RequestParser takes it in
 // one piece, against llhttp over all of its bytes.
-void CheckAgainstWholeLlhttp(std::string_view bytes, const ServerLimits& l) {
-  ParserLimits limits;
-  limits.head.max_request_line = l.max_request_line;
-  limits.head.max_header_line = l.max_header_line;
-  limits.head.max_header_section = l.max_header_section;
-  limits.head.max_headers = l.max_headers;
-  limits.max_body = l.max_body;
-  RequestParser parser(limits);
+void CheckAgainstWholeLlhttp(std::string_view bytes, const ServerLimits& limits) {
+  RequestParser parser(ParserLimitsFrom(limits));
   if (parser.Parse(bytes) != Code::kOk) return;
   std::vector<HeaderField> fields;
   Request request;

@@ -62,6 +62,29 @@ TEST_CASE("FindNonFieldByte agrees with the model on seeded random strings") {
   }
 }
 
+size_t ModelNextControl(std::string_view s, size_t from) {
+  for (size_t i = from; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) return i;
+  }
+  return s.size();
+}
+
+TEST_CASE("FindControl agrees with the model on seeded random buffers, from every start") {
+  std::mt19937 rng(11);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s(rng() % 80, '\0');
+    for (char& c : s) c = static_cast<char>(rng() % 6 == 0 ? rng() % 256 : 0x20 + rng() % 0x60);
+    // As the head scanner asks: from a line's start, then past the hit.
+    size_t from = rng() % 3;
+    while (from <= s.size()) {
+      size_t want = ModelNextControl(s, from);
+      REQUIRE(from + FindControl(s.data() + from, s.size() - from) == want);
+      from = want + 1 + rng() % 3;
+    }
+  }
+}
+
 TEST_CASE("EqualsIgnoreCase folds only ASCII letters, at every length and position") {
   for (size_t length = 0; length <= 27; ++length) {
     std::string base(length, 'x');

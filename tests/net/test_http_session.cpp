@@ -425,6 +425,17 @@ TEST_CASE("PercentDecodePath decodes escapes and refuses NUL, '/' and bad escape
 }
 
 
+// The request is answered with exactly c.status, reaches no handler, and
+// ends the session.
+void CheckRefused(const BadCase& c) {
+  CAPTURE(c.name);
+  Harness h;
+  std::string out = h.Feed(c.input);
+  CHECK(StatusOf(out).substr(0, 12) == "HTTP/1.1 " + std::to_string(c.status));
+  CHECK(h.seen.empty());
+  CHECK(h.session->done());
+}
+
 TEST_CASE("every byte the head checks allow in a header name or value is served, whatever the name") {
   // The head checks accept a header line only when its name is a token and
   // its value holds field bytes alone; llhttp must never refuse such a line,
@@ -495,14 +506,7 @@ TEST_CASE("the framing and connection headers take effect wherever they stand am
       {"TE list after others",
        "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501},
   };
-  for (const BadCase& c : cases) {
-    CAPTURE(c.name);
-    Harness h;
-    std::string out = h.Feed(c.input);
-    CHECK(StatusOf(out).substr(0, 12) == "HTTP/1.1 " + std::to_string(c.status));
-    CHECK(h.seen.empty());
-    CHECK(h.session->done());
-  }
+  for (const BadCase& c : cases) CheckRefused(c);
 }
 
 TEST_CASE("an upgrade request is served as plain HTTP; Proxy-Connection: close closes") {
@@ -575,14 +579,7 @@ TEST_CASE("Content-Length is read as llhttp reads it, and refused where llhttp r
        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx",
        400},
   };
-  for (const BadCase& c : cases) {
-    CAPTURE(c.name);
-    Harness h;
-    std::string out = h.Feed(c.input);
-    CHECK(StatusOf(out).substr(0, 12) == "HTTP/1.1 " + std::to_string(c.status));
-    CHECK(h.seen.empty());
-    CHECK(h.session->done());
-  }
+  for (const BadCase& c : cases) CheckRefused(c);
 }
 
 TEST_CASE("a Content-Length body is waited for in every chunking, also after Expect") {
