@@ -48,8 +48,9 @@ Code TokenKeys::PresentPortable(const TokenKeys& keys, const char* text, uint64_
 }
 
 #if defined(__x86_64__)
-// The same results as PresentPortable (tests compare them through the store),
-// with the halves kept in registers from the decode to the digest.
+// The same results as PresentPortable (test_token.cpp checks Present against
+// SelectorHash and Digest), with the halves kept in registers from the
+// decode to the digest.
 [[AMFGATE_VBMI_TARGET]] Code TokenKeys::PresentVbmi(const TokenKeys& keys, const char* text,
                                                     uint64_t* hash, SecretDigest* digest) {
   vbmi::Halves halves;

@@ -11,7 +11,7 @@
 //   Present       a presented text's parse, SelectorHash and Digest in one
 //                 call: a lookup's whole computation before its table probe.
 //                 With AVX-512 VBMI and AES-NI the three run inline together
-//                 (token_vbmi.h), ~60 instructions against ~170 through
+//                 (token_vbmi.h), ~75 instructions against ~150 through
 //                 DecodeToken and the two functions above, which matters
 //                 because consecutive lookups overlap their cache misses only
 //                 if they fit in the processor's reorder window together.
