@@ -95,7 +95,8 @@ class HeadScanner {
   // `line` is a whole line without its CRLF, and the CR follows it in
   // memory. `clean`: the line is known to hold no control byte nor DEL.
   Code CheckRequestLine(std::string_view line, bool clean);
-  Code CheckHeaderLine(std::string_view line, size_t offset, bool clean);
+  // Inlined into Scan, its one caller, once per header line.
+  [[gnu::always_inline]] Code CheckHeaderLine(std::string_view line, size_t offset, bool clean);
 
   HeadLimits limits_;
   size_t line_start_ = 0;  // offset of the line being scanned
