@@ -21,15 +21,22 @@ Status RegisterBuiltinServices(Gateway& gateway) {
         amf::Value verifier = args.at(1);
         // A malformed argument is a failed redemption like any other: the
         // client learns nothing more from it.
-        if (!alias.is_string()) return CallResult::Fault(kFaultAliasInvalid, "The alias is not valid.");
-        return g->RedeemAlias(ctx, alias.AsString(), verifier.is_string() ? verifier.AsString() : std::string_view());
+        if (!alias.is_string())
+          return CallResult::Fault(kFaultAliasInvalid, "The alias is not valid.");
+        return g->RedeemAlias(ctx, alias.AsString(),
+                              verifier.is_string() ? verifier.AsString() : std::string_view());
       },
       Access::kPublic);
   if (!s.ok()) return s;
 
   s = services.Register(
       "auth.whoami",
-      [](CallContext& ctx, const amf::Arguments&) { return CallResult::Ok(ctx.String(ctx.user())); },
+      [](CallContext& ctx, const amf::Arguments&) {
+        // No copy: the store interns user names for its whole life
+        // (SessionView::user_name), longer than this reply, even if a later
+        // body of the packet ends the session.
+        return CallResult::Ok(amf::Value::String(ctx.user(), ctx.format()));
+      },
       Access::kSession);
   if (!s.ok()) return s;
 

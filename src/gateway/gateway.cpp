@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "amf/flex.h"
+#include "amf/same_bytes.h"
 #include "core/log.h"
 #include "store/random.h"
 #include "store/rate_limiter.h"
@@ -35,11 +36,12 @@ std::string_view Trim(std::string_view s) {
   return s;
 }
 
-// Byte equality first: clients send the type and their origin in the case
-// we compare with, so the case-insensitive compare is the rare path.
-bool SameIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (std::memcmp(a.data(), b.data(), a.size()) == 0 ||
-                                  EqualsIgnoreCaseN(a.data(), b.data(), a.size()));
+// Byte equality first: clients send header names, the type and their origin
+// in the case we compare with, so the case-insensitive compare is the rare
+// path.
+[[gnu::always_inline]] inline bool SameIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         (amf::SameBytes(a, b) || EqualsIgnoreCaseN(a.data(), b.data(), a.size()));
 }
 
 bool IsAmfContentType(std::string_view value) {
@@ -61,8 +63,13 @@ struct GatewayHeaders {
 
 GatewayHeaders FindGatewayHeaders(const Request& request) {
   GatewayHeaders found;
+  // `name` starts with a letter: its first byte, case folded, turns most
+  // other names of the same length away before any compare.
   auto take = [](const HeaderField& h, std::string_view name, const HeaderField** slot) {
-    if (*slot == nullptr && EqualsIgnoreCase(h.name, name)) *slot = &h;
+    if (*slot == nullptr && (h.name[0] | 0x20) == (name[0] | 0x20) &&
+        SameIgnoringCase(h.name, name)) {
+      *slot = &h;
+    }
   };
   for (const HeaderField& h : request.headers) {
     switch (h.name.size()) {
@@ -421,7 +428,8 @@ CallResult Gateway::SessionResult(CallContext& ctx, const NewSession& session) {
   Duration left = session.view.idle_deadline - ctx.now();
   int64_t seconds = left > 0 ? (left + kSecond / 2) / kSecond : 0;
   amf::Member members[2] = {
-      {"user", ctx.String(session.view.user_name)},
+      // Interned by the store for its whole life: viewed, not copied.
+      {"user", amf::Value::String(session.view.user_name, ctx.format())},
       {"session_expires", amf::Value::Number(static_cast<double>(seconds), ctx.format())},
   };
   return CallResult::Ok(amf::MakeObject(ctx.arena(), members, ctx.format()));

@@ -172,6 +172,26 @@ TEST_CASE("a session created by one body is seen by the next bodies of the same 
   CHECK(d->StringResult(2) == "demo");
 }
 
+TEST_CASE("names answered before a logout in the same packet are still whole in the reply") {
+  // The replies view the user name where the store keeps it rather than
+  // copying it: the session ending before the reply is encoded must not
+  // matter (ASan would see a freed name).
+  Rig rig(SmallConfig());
+  Browser page, client;
+  rig.Login(page, "demo", rig.password());
+  std::string alias = rig.MintAlias(page);
+  auto d = Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias)}},
+                                       {"auth.whoami", {}},
+                                       {"auth.logout", {}},
+                                       {"auth.whoami", {}}}),
+                          &client));
+  REQUIRE(d->ok);
+  CHECK(d->body(0).value.AsObject()->Find("user")->AsString() == "demo");
+  CHECK(d->StringResult(1) == "demo");
+  CHECK(d->IsResult(2));
+  CHECK(d->FaultCode(3) == "Auth.Required");
+}
+
 TEST_CASE("an alias works until its TTL and fails 1 ms after it") {
   Rig rig(SmallConfig());  // alias_ttl 1 s; the clock moves in whole store ticks before minting
   Browser page;
