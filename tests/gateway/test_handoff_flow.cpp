@@ -1,9 +1,8 @@
 // The handoff through the real handlers, in process, on a manual clock.
 #include <doctest/doctest.h>
-
-#include "rig.h"
 #include <mbedtls/sha256.h>
 
+#include "rig.h"
 #include "store/token.h"
 
 using namespace amfgate;
@@ -20,7 +19,9 @@ Config SmallConfig() {
   return c;
 }
 
-std::string RedeemPacket(const std::string& alias) { return BuildPacket({{"auth.loginByAlias", {Str(alias)}}}); }
+std::string RedeemPacket(const std::string& alias) {
+  return BuildPacket({{"auth.loginByAlias", {Str(alias)}}});
+}
 std::string WhoamiPacket() { return BuildPacket({{"auth.whoami", {}}}); }
 
 }  // namespace
@@ -79,7 +80,8 @@ TEST_CASE("cookies carry exactly the attributes of the spec, on HTTPS and on a p
     std::string prefix = tls ? "__Host-" : "";
     std::string secure = tls ? "; Secure" : "";
     std::string token = sid.substr(sid.find('=') + 1, 43);
-    CHECK(sid == prefix + "sid=" + token + "; Max-Age=43200; Path=/" + secure + "; HttpOnly; SameSite=Strict");
+    CHECK(sid == prefix + "sid=" + token + "; Max-Age=43200; Path=/" + secure +
+                     "; HttpOnly; SameSite=Strict");
     Reply app;
     std::string alias = rig.MintAlias(page, &app);
     std::string cookie = app.Header("Set-Cookie");
@@ -90,8 +92,8 @@ TEST_CASE("cookies carry exactly the attributes of the spec, on HTTPS and on a p
     Browser client;
     Reply redeemed = rig.Amf(RedeemPacket(alias), &client);
     std::string gsid = redeemed.Header("Set-Cookie");
-    CHECK(gsid == prefix + "gsid=" + *client.Get(prefix + "gsid") + "; Max-Age=43200; Path=/" + secure +
-                      "; HttpOnly; SameSite=Strict");
+    CHECK(gsid == prefix + "gsid=" + *client.Get(prefix + "gsid") + "; Max-Age=43200; Path=/" +
+                      secure + "; HttpOnly; SameSite=Strict");
     CHECK(gsid.find("Domain") == std::string::npos);
   }
 }
@@ -148,13 +150,15 @@ TEST_CASE("fifty bodies redeeming one alias in one packet create exactly one ses
   rig.Login(page, "demo", rig.password());
   std::string alias = rig.MintAlias(page);
   std::vector<Call> calls;
-  for (int i = 0; i < 50; ++i) calls.push_back({i % 2 ? "auth.loginByAlias" : "loginByAlias", {Str(alias)}});
+  for (int i = 0; i < 50; ++i)
+    calls.push_back({i % 2 ? "auth.loginByAlias" : "loginByAlias", {Str(alias)}});
   auto d = Decode(rig.Amf(BuildPacket(calls), &client));
   REQUIRE(d->ok);
   REQUIRE(d->packet.bodies.size() == 50);
   int ok = 0;
   for (size_t i = 0; i < 50; ++i) {
-    CHECK(d->body(i).target == "/" + std::to_string(i + 1) + (d->IsResult(i) ? "/onResult" : "/onStatus"));
+    CHECK(d->body(i).target ==
+          "/" + std::to_string(i + 1) + (d->IsResult(i) ? "/onResult" : "/onStatus"));
     if (d->IsResult(i)) ++ok;
   }
   CHECK(ok == 1);
@@ -166,7 +170,9 @@ TEST_CASE("a session created by one body is seen by the next bodies of the same 
   Browser page, client;
   rig.Login(page, "demo", rig.password());
   std::string alias = rig.MintAlias(page);
-  auto d = Decode(rig.Amf(BuildPacket({{"auth.whoami", {}}, {"auth.loginByAlias", {Str(alias)}}, {"auth.whoami", {}}}), &client));
+  auto d = Decode(rig.Amf(
+      BuildPacket({{"auth.whoami", {}}, {"auth.loginByAlias", {Str(alias)}}, {"auth.whoami", {}}}),
+      &client));
   CHECK(d->FaultCode(0) == "Auth.Required");
   CHECK(d->IsResult(1));
   CHECK(d->StringResult(2) == "demo");
@@ -241,7 +247,8 @@ TEST_CASE("an alias is no session id, a session id is no alias, and forged ids a
   CHECK(Decode(rig.Amf(WhoamiPacket(), &page_id_as_gateway))->FaultCode(0) == "Auth.Required");
 
   CHECK(Decode(rig.Amf(RedeemPacket(sid), &client))->FaultCode(0) == "Auth.AliasInvalid");
-  CHECK(Decode(rig.Amf(RedeemPacket(alias), &client))->IsResult(0));  // still pending: the sid attempt did not touch it
+  CHECK(Decode(rig.Amf(RedeemPacket(alias), &client))
+            ->IsResult(0));  // still pending: the sid attempt did not touch it
   std::string gsid = *client.Get("__Host-gsid");
 
   Browser gsid_as_page;
@@ -273,8 +280,9 @@ TEST_CASE("every failed redemption gives the same fault with the same text") {
   std::string expired = rig.MintAlias(page);
   rig.clock().Advance(2 * kSecond);
   const std::string bangs(43, '!'), letters(43, 'A');
-  std::vector<amf::Value> bad = {Str("short"), Str(bangs), Str(letters),
-                                 Str(expired), Str(used), amf::Value::Number(5), amf::Value::Null()};
+  std::vector<amf::Value> bad = {Str("short"),      Str(bangs), Str(letters),
+                                 Str(expired),      Str(used),  amf::Value::Number(5),
+                                 amf::Value::Null()};
   std::string reference;
   for (const amf::Value& v : bad) {
     Browser other;
@@ -291,14 +299,17 @@ TEST_CASE("every failed redemption gives the same fault with the same text") {
   }
 }
 
-TEST_CASE("proof of possession: a challenge-bound alias needs its verifier, and a wrong one consumes it") {
+TEST_CASE(
+    "proof of possession: a challenge-bound alias needs its verifier, and a wrong one consumes "
+    "it") {
   Rig rig(SmallConfig());
   Browser page;
   rig.Login(page, "demo", rig.password());
   // SHA-256("verifier-0123456789") in base64url.
   std::string verifier = "verifier-0123456789";
   unsigned char digest[32];
-  mbedtls_sha256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest, 0);
+  mbedtls_sha256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest,
+                 0);
   Token t;
   std::copy(digest, digest + 32, t.bytes.begin());
   std::string challenge(EncodeToken(t).view());
@@ -308,16 +319,17 @@ TEST_CASE("proof of possession: a challenge-bound alias needs its verifier, and 
   std::string alias = cookie.substr(cookie.find('=') + 1, 43);
   rig.Remember(alias);
   Browser thief, owner;
-  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias), Str("wrong")}}}), &thief))->FaultCode(0) ==
-        "Auth.AliasInvalid");
-  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias), Str(verifier)}}}), &owner))->FaultCode(0) ==
-        "Auth.AliasInvalid");
+  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias), Str("wrong")}}}), &thief))
+            ->FaultCode(0) == "Auth.AliasInvalid");
+  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias), Str(verifier)}}}), &owner))
+            ->FaultCode(0) == "Auth.AliasInvalid");
 
   Reply app2 = rig.Send("GET", "/app?challenge=" + challenge, {}, {}, &page);
   std::string cookie2 = app2.Header("Set-Cookie");
   std::string alias2 = cookie2.substr(cookie2.find('=') + 1, 43);
   rig.Remember(alias2);
-  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias2), Str(verifier)}}}), &owner))->IsResult(0));
+  CHECK(Decode(rig.Amf(BuildPacket({{"auth.loginByAlias", {Str(alias2), Str(verifier)}}}), &owner))
+            ->IsResult(0));
   CHECK(rig.Send("GET", "/app?challenge=nope", {}, {}, &page).status == 400);
 }
 
