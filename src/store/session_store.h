@@ -68,24 +68,27 @@
 // and the AES-NI block run inline together, ~75 instructions), probes the
 // hash's home slot, reads the record the slot names, compares digests with
 // mbedtls_ct_memcmp (a byte loop of ~150 instructions), touches and builds
-// the view: ~350 instructions, ~55 ns with everything in cache
-// (bench_store's store_lookup_cached_ns). With a million sessions the slot
-// (in an 8 MB table) and then the record (in 64 MB of slabs) are two
-// dependent cache misses, ~45 ns and ~135 ns on the reference VM with huge
-// pages (store_dependent_read_8mb_ns and _64mb_ns, measured in the same
-// run). Consecutive lookups barely overlap: while a lookup waits for its
+// the view: ~350 instructions, 45-60 ns with everything in cache
+// (bench_store's store_lookup_cached_ns), a time set by the chain of
+// dependent steps more than by the instruction count. With a million
+// sessions the slot (in an 8 MB table) and then the record (in 64 MB of
+// slabs) are two dependent cache misses: ~35-45 ns and ~125-135 ns on the
+// reference VM with huge pages when the machine is otherwise quiet
+// (store_dependent_read_8mb_ns and _64mb_ns, measured in the same run; the
+// 8 MB figure climbs past 100 ns when other processes churn the shared
+// cache). Consecutive lookups barely overlap: while a lookup waits for its
 // record, every instruction that needs the record's data holds a scheduler
 // entry, mbedtls_ct_memcmp's loop alone 48 of them, and once the entries run
 // out the next lookup's instructions (and its misses) wait too; 30 more such
 // instructions measured ~110 ns more per lookup. That is why the path is
-// kept short and why what does not need the record comes before it.
-// bench_store measures ~180-200 ns per lookup in random order on the shared
-// 2-core machine at load 3-5, about the in-cache cost plus one record miss;
-// the same lookups with a two-word XOR in place of mbedtls_ct_memcmp
-// measured ~150-165 ns. Redemption adds a 32-byte draw from the DRBG's pool
-// (~20 ns; random.h), a second record (the page session), the new session's
-// table insert, family and wheel links, and the new token's encoding:
-// ~800 ns. bench/bench_store.cpp measures all of this.
+// kept short and why what does not need the record comes before it. So a
+// lookup costs about its in-cache time plus one record miss: bench_store
+// measures ~175-205 ns per lookup in random order on the shared 2-core
+// machine (load 7-8), and the same lookups with a two-word XOR in place of
+// mbedtls_ct_memcmp ~150-165 ns. Redemption adds a 32-byte draw from the
+// DRBG's pool (~20 ns; random.h), a second record (the page session), the
+// new session's table insert, family and wheel links, and the new token's
+// encoding: ~700-900 ns. bench/bench_store.cpp measures all of this.
 #pragma once
 
 #include <array>
