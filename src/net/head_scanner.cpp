@@ -124,8 +124,8 @@ Code HeadScanner::CheckRequestLine(std::string_view line, bool clean) {
   return Code::kOk;
 }
 
-[[gnu::always_inline]] inline Code HeadScanner::CheckHeaderLine(std::string_view line, size_t offset,
-                                                               bool clean) {
+[[gnu::always_inline]] inline Code HeadScanner::CheckHeaderLine(std::string_view line,
+                                                                size_t offset, bool clean) {
   // A line that starts with whitespace continues the previous one (obs-fold);
   // RFC 9112 lets a server reject it, and a front door must.
   if (line[0] == ' ' || line[0] == '\t') return Fail(400, "obs-fold header line");
@@ -150,10 +150,10 @@ Code HeadScanner::CheckRequestLine(std::string_view line, bool clean) {
   while (last > first && (p[last - 1] == ' ' || p[last - 1] == '\t')) --last;
   // Offsets fit in 32 bits: a line starts within max_header_section.
   uint32_t at = static_cast<uint32_t>(offset);
-  fields_.push_back(FieldSpan{ByteSpan{at, static_cast<uint32_t>(colon)},
-                              ByteSpan{at + static_cast<uint32_t>(first),
-                                       static_cast<uint32_t>(last - first)},
-                              at + static_cast<uint32_t>(line.size() + 2)});
+  fields_.push_back(
+      FieldSpan{ByteSpan{at, static_cast<uint32_t>(colon)},
+                ByteSpan{at + static_cast<uint32_t>(first), static_cast<uint32_t>(last - first)},
+                at + static_cast<uint32_t>(line.size() + 2)});
   return Code::kOk;
 }
 

@@ -99,8 +99,8 @@ class HeadScanner {
   [[gnu::always_inline]] Code CheckHeaderLine(std::string_view line, size_t offset, bool clean);
 
   HeadLimits limits_;
-  size_t line_start_ = 0;  // offset of the line being scanned
-  size_t scanned_ = 0;     // bytes of that line already searched
+  size_t line_start_ = 0;   // offset of the line being scanned
+  size_t scanned_ = 0;      // bytes of that line already searched
   bool slow_line_ = false;  // that line holds a control byte before its CRLF
   size_t request_line_end_ = 0;
   size_t head_size_ = 0;

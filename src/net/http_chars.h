@@ -94,7 +94,8 @@ inline size_t FirstControlIn8(const char* p, uint64_t mask) {
     return static_cast<size_t>(std::countr_zero(mask)) / 8;
   } else {
     size_t i = 0;
-    while (static_cast<unsigned char>(p[i]) >= 0x20 && static_cast<unsigned char>(p[i]) != 0x7f) ++i;
+    while (static_cast<unsigned char>(p[i]) >= 0x20 && static_cast<unsigned char>(p[i]) != 0x7f)
+      ++i;
     return i;
   }
 }

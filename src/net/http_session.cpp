@@ -61,7 +61,8 @@ uint32_t HttpSession::Process(MonoTime now, Backlog backlog, std::string* out) {
   paused_ = false;
   while (!done_) {
     uint64_t bytes = backlog.bytes + (out->size() - out_start);
-    if (backlog.responses + produced >= limits.max_pipelined || (bytes > 0 && bytes >= limits.max_write_queue / 2)) {
+    if (backlog.responses + produced >= limits.max_pipelined ||
+        (bytes > 0 && bytes >= limits.max_write_queue / 2)) {
       paused_ = true;
       break;
     }
@@ -132,7 +133,8 @@ void HttpSession::Dispatch(MonoTime now, std::string* out) {
   request.received_at = request_since_;
   ++requests_;
   const ServerLimits& limits = shared_->limits;
-  bool last = limits.max_requests_per_connection != 0 && requests_ >= limits.max_requests_per_connection;
+  bool last =
+      limits.max_requests_per_connection != 0 && requests_ >= limits.max_requests_per_connection;
   request.keep_alive = request.keep_alive && !last && !shared_->draining;
 
   response_.Reset();
@@ -141,7 +143,8 @@ void HttpSession::Dispatch(MonoTime now, std::string* out) {
   try {
     router_->Dispatch(request, response_);
   } catch (const std::exception& e) {
-    LogError("handler for %.*s threw: %s", static_cast<int>(request.path.size()), request.path.data(), e.what());
+    LogError("handler for %.*s threw: %s", static_cast<int>(request.path.size()),
+             request.path.data(), e.what());
     response_.Reset();
     response_.Error(500);
   }
@@ -150,7 +153,8 @@ void HttpSession::Dispatch(MonoTime now, std::string* out) {
     response_.Error(500);
   }
   bool keep_alive = request.keep_alive && !response_.close();
-  ResponseFrame frame{request.method == Method::kHead, keep_alive, info_->tls, request.version_minor};
+  ResponseFrame frame{request.method == Method::kHead, keep_alive, info_->tls,
+                      request.version_minor};
   size_t sent = WriteResponse(response_, frame, shared_->policy, shared_->date.Line(now), out);
   ++shared_->stats->requests_total;
   Count(response_.status());

@@ -217,8 +217,8 @@ llhttp_errno_t RequestParser::ExecuteHead(std::string_view bytes) {
         if (EqualsIgnoreCaseN(name, "content-length", 14)) {
           ++content_lengths_;
           content_length_value_ = f.value;
-          content_length_rest_ = Span{f.value.offset + f.value.length,
-                                      f.end - 2 - (f.value.offset + f.value.length)};
+          content_length_rest_ =
+              Span{f.value.offset + f.value.length, f.end - 2 - (f.value.offset + f.value.length)};
         }
         break;
       case 16:

@@ -33,7 +33,8 @@ Status Router::Exact(std::string path, Handler handler) {
     return Status::Error(Code::kInvalidArgument, "route path must start with '/': " + path);
   }
   if (!handler) return Status::Error(Code::kInvalidArgument, "route without a handler: " + path);
-  if (exact_.contains(path)) return Status::Error(Code::kInvalidArgument, "route registered twice: " + path);
+  if (exact_.contains(path))
+    return Status::Error(Code::kInvalidArgument, "route registered twice: " + path);
   exact_.emplace(std::move(path), std::move(handler));
   return Status::Ok();
 }
@@ -44,12 +45,14 @@ Status Router::Prefix(std::string prefix, Handler handler) {
   }
   if (!handler) return Status::Error(Code::kInvalidArgument, "route without a handler: " + prefix);
   for (const PrefixRoute& r : prefixes_) {
-    if (r.prefix == prefix) return Status::Error(Code::kInvalidArgument, "prefix registered twice: " + prefix);
+    if (r.prefix == prefix)
+      return Status::Error(Code::kInvalidArgument, "prefix registered twice: " + prefix);
   }
   PrefixRoute route{std::move(prefix), std::move(handler)};
   // Keep the longest prefixes first so the first match is the most specific.
-  auto at = std::find_if(prefixes_.begin(), prefixes_.end(),
-                         [&](const PrefixRoute& r) { return r.prefix.size() < route.prefix.size(); });
+  auto at = std::find_if(prefixes_.begin(), prefixes_.end(), [&](const PrefixRoute& r) {
+    return r.prefix.size() < route.prefix.size();
+  });
   prefixes_.insert(at, std::move(route));
   return Status::Ok();
 }

@@ -45,7 +45,9 @@ class Router {
   // The handler for `path`; never null (falls back to the not-found handler).
   const Handler& Match(std::string_view path) const;
   // Runs the matching handler.
-  void Dispatch(const Request& request, Response& response) const { Match(request.path)(request, response); }
+  void Dispatch(const Request& request, Response& response) const {
+    Match(request.path)(request, response);
+  }
 
   size_t size() const { return exact_.size() + prefixes_.size(); }
   bool Validate() const;

@@ -424,7 +424,6 @@ TEST_CASE("PercentDecodePath decodes escapes and refuses NUL, '/' and bad escape
   CHECK_FALSE(PercentDecodePath("/a%zz", &out));
 }
 
-
 // The request is answered with exactly c.status, reaches no handler, and
 // ends the session.
 void CheckRefused(const BadCase& c) {
@@ -436,7 +435,8 @@ void CheckRefused(const BadCase& c) {
   CHECK(h.session->done());
 }
 
-TEST_CASE("every byte the head checks allow in a header name or value is served, whatever the name") {
+TEST_CASE(
+    "every byte the head checks allow in a header name or value is served, whatever the name") {
   // The head checks accept a header line only when its name is a token and
   // its value holds field bytes alone; llhttp must never refuse such a line,
   // since lines of names llhttp gives no meaning to are not handed to it.
@@ -463,8 +463,8 @@ TEST_CASE("the framing and connection headers take effect wherever they stand am
   const std::string others = "Cookie: s=1\r\nOrigin: http://a\r\nX-Other: v\r\n";
   {
     Harness h;
-    std::string out = h.Feed("POST /echo HTTP/1.1\r\n" + others + "content-LENGTH: 5\r\n" +
-                             others + "Host: a\r\n\r\nhelloGET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    std::string out = h.Feed("POST /echo HTTP/1.1\r\n" + others + "content-LENGTH: 5\r\n" + others +
+                             "Host: a\r\n\r\nhelloGET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
     REQUIRE(h.seen.size() == 2);
     CHECK(h.seen[0] == "hello");
   }
@@ -501,8 +501,8 @@ TEST_CASE("the framing and connection headers take effect wherever they stand am
        "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\nHost: a\r\nCookie: c=1\r\n"
        "content-length: 3\r\n\r\n0\r\n\r\n",
        400},
-      {"bad CL after others", "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nContent-Length: 1x\r\n\r\n",
-       400},
+      {"bad CL after others",
+       "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nContent-Length: 1x\r\n\r\n", 400},
       {"TE list after others",
        "POST /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501},
   };
@@ -521,8 +521,9 @@ TEST_CASE("an upgrade request is served as plain HTTP; Proxy-Connection: close c
   }
   {
     Harness h;
-    std::string out = h.Feed("GET /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nProxy-Connection: close\r\n\r\n"
-                             "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
+    std::string out = h.Feed(
+        "GET /echo HTTP/1.1\r\nHost: a\r\nX: 1\r\nProxy-Connection: close\r\n\r\n"
+        "GET /echo HTTP/1.1\r\nHost: a\r\n\r\n");
     CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
     CHECK(out.find("Connection: close\r\n") != std::string::npos);
     CHECK(h.seen.size() == 1);
@@ -534,10 +535,13 @@ TEST_CASE("a handler's out-of-range status becomes a 500") {
   for (int status : {0, 42, 99, 600, 1000}) {
     CAPTURE(status);
     Harness h;
-    REQUIRE(h.router.Exact("/odd", [status](const Request&, Response& w) {
-      w.Text(200, "x");
-      w.SetStatus(status);
-    }).ok());
+    REQUIRE(h.router
+                .Exact("/odd",
+                       [status](const Request&, Response& w) {
+                         w.Text(200, "x");
+                         w.SetStatus(status);
+                       })
+                .ok());
     CHECK(StatusOf(h.Feed("GET /odd HTTP/1.1\r\nHost: a\r\n\r\n")) ==
           "HTTP/1.1 500 Internal Server Error");
   }
@@ -548,12 +552,13 @@ TEST_CASE("Content-Length is read as llhttp reads it, and refused where llhttp r
     std::string_view value;
     std::string body;
   };
-  for (const Good& g : {Good{"5", "hello"}, Good{"\t 005 ", "hello"}, Good{"0", ""},
-                        Good{"3  ", "abc"}}) {
+  for (const Good& g :
+       {Good{"5", "hello"}, Good{"\t 005 ", "hello"}, Good{"0", ""}, Good{"3  ", "abc"}}) {
     CAPTURE(g.value);
     Harness h;
-    std::string out = h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length:" +
-                             std::string(g.value) + "\r\n\r\n" + g.body);
+    std::string out =
+        h.Feed("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length:" + std::string(g.value) +
+               "\r\n\r\n" + g.body);
     CHECK(StatusOf(out) == "HTTP/1.1 200 OK");
     REQUIRE(h.seen.size() == 1);
     CHECK(h.seen[0] == g.body);
@@ -564,8 +569,8 @@ TEST_CASE("Content-Length is read as llhttp reads it, and refused where llhttp r
        400},
       {"plus sign", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: +1\r\n\r\nx", 400},
       {"two numbers", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 1 1\r\n\r\nx", 400},
-      {"overflow",
-       "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n", 400},
+      {"overflow", "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551616\r\n\r\n",
+       400},
       {"largest value, over max_body",
        "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 18446744073709551615\r\n\r\n", 413},
       {"bad value before a missing Host", "POST /echo HTTP/1.1\r\nContent-Length: x\r\n\r\n", 400},
@@ -573,8 +578,7 @@ TEST_CASE("Content-Length is read as llhttp reads it, and refused where llhttp r
        "CONNECT /a HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nTransfer-Encoding: "
        "chunked\r\n\r\n",
        400},
-      {"CONNECT with a bad CL", "CONNECT /a HTTP/1.1\r\nHost: a\r\nContent-Length: z\r\n\r\n",
-       400},
+      {"CONNECT with a bad CL", "CONNECT /a HTTP/1.1\r\nHost: a\r\nContent-Length: z\r\n\r\n", 400},
       {"CL next to an unsupported TE",
        "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\nContent-Length: 1\r\n\r\nx",
        400},
