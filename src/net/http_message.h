@@ -59,10 +59,9 @@ struct HeaderField {
   std::string_view value;  // surrounding whitespace removed
 };
 
-// ASCII case-insensitive equality, for header names. Always inlined: most
-// calls compare names of different lengths and end at the first test, and
-// a constant name folds EqualsIgnoreCaseN's choice of path away.
-[[gnu::always_inline]] inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+// ASCII case-insensitive equality, for header names. Inline: most calls
+// compare names of different lengths and end at the first test.
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return a.size() == b.size() && EqualsIgnoreCaseN(a.data(), b.data(), a.size());
 }
 
