@@ -143,6 +143,17 @@ void Response::Reset() {
   has_referrer_policy_ = false;
 }
 
+namespace {
+
+// Whether `name`, already known to be as long as `literal`, is that name in
+// any case: a constant-length compare, folded inline.
+template <size_t N>
+bool NameIs(std::string_view name, const char (&literal)[N]) {
+  return EqualsIgnoreCaseN(name.data(), literal, N - 1);
+}
+
+}  // namespace
+
 Code Response::AddHeader(std::string_view name, std::string_view value) {
   if (!IsToken(name) || !IsFieldValue(value)) return Code::kInvalidArgument;
   // The server writes these itself; a second copy from a handler would make
@@ -151,38 +162,37 @@ Code Response::AddHeader(std::string_view name, std::string_view value) {
   // The length picks the one or two names a header can be.
   switch (name.size()) {
     case 4:
-      if (EqualsIgnoreCase(name, "date")) return Code::kInvalidArgument;
+      if (NameIs(name, "date")) return Code::kInvalidArgument;
       break;
     case 10:
-      if (EqualsIgnoreCase(name, "connection") || EqualsIgnoreCase(name, "keep-alive"))
-        return Code::kInvalidArgument;
+      if (NameIs(name, "connection") || NameIs(name, "keep-alive")) return Code::kInvalidArgument;
       break;
     case 12:
-      if (EqualsIgnoreCase(name, "content-type")) {
+      if (NameIs(name, "content-type")) {
         content_type_.assign(value);
         return Code::kOk;
       }
       break;
     case 13:
-      if (EqualsIgnoreCase(name, "cache-control")) has_cache_control_ = true;
+      if (NameIs(name, "cache-control")) has_cache_control_ = true;
       break;
     case 14:
-      if (EqualsIgnoreCase(name, "content-length")) return Code::kInvalidArgument;
+      if (NameIs(name, "content-length")) return Code::kInvalidArgument;
       break;
     case 15:
-      if (EqualsIgnoreCase(name, "referrer-policy")) has_referrer_policy_ = true;
+      if (NameIs(name, "referrer-policy")) has_referrer_policy_ = true;
       break;
     case 17:
-      if (EqualsIgnoreCase(name, "transfer-encoding")) return Code::kInvalidArgument;
+      if (NameIs(name, "transfer-encoding")) return Code::kInvalidArgument;
       break;
     case 22:
-      if (EqualsIgnoreCase(name, "x-content-type-options")) return Code::kInvalidArgument;
+      if (NameIs(name, "x-content-type-options")) return Code::kInvalidArgument;
       break;
     case 23:
-      if (EqualsIgnoreCase(name, "content-security-policy")) has_csp_ = true;
+      if (NameIs(name, "content-security-policy")) has_csp_ = true;
       break;
     case 25:
-      if (EqualsIgnoreCase(name, "strict-transport-security")) return Code::kInvalidArgument;
+      if (NameIs(name, "strict-transport-security")) return Code::kInvalidArgument;
       break;
     default:
       break;

@@ -605,5 +605,27 @@ TEST_CASE("a Content-Length body is waited for in every chunking, also after Exp
   }
 }
 
+TEST_CASE("AddHeader refuses every name the server writes itself, in any case") {
+  for (std::string_view name :
+       {"DATE", "Connection", "keep-ALIVE", "Content-length", "TRANSFER-encoding",
+        "X-Content-Type-Options", "strict-transport-SECURITY"}) {
+    CAPTURE(name);
+    Response r;
+    CHECK(r.AddHeader(name, "v") == Code::kInvalidArgument);
+    CHECK(r.header_lines().empty());
+  }
+  Response r;
+  CHECK(r.AddHeader("CONTENT-TYPE", "text/x") == Code::kOk);
+  CHECK(r.content_type() == "text/x");
+  CHECK(r.AddHeader("cache-CONTROL", "private") == Code::kOk);
+  CHECK(r.AddHeader("Referrer-policy", "no-referrer") == Code::kOk);
+  CHECK(r.AddHeader("content-security-POLICY", "default-src 'none'") == Code::kOk);
+  CHECK(r.has_cache_control());
+  CHECK(r.has_referrer_policy());
+  CHECK(r.has_csp());
+  CHECK(r.AddHeader("Dates", "v") == Code::kOk);
+  CHECK(r.Validate());
+}
+
 }  // namespace
 }  // namespace amfgate
