@@ -54,6 +54,18 @@ TEST_CASE("cookies are found by exact name") {
   CHECK(FindCookie(h, "gsid").value() == "g");
   CHECK_FALSE(FindCookie(h, "Host-sid").has_value());
   CHECK_FALSE(FindCookie("", "a").has_value());
+  // Whitespace: around a pair it is dropped, inside the name it makes
+  // another name, and at the value's start it stays (RFC 6265 cookie-octets
+  // hold none, so such a value is simply never a token the store issued).
+  std::string spaced = "\t sid =x; gsid=\t; s=  v \t; sid";
+  CHECK_FALSE(FindCookie(spaced, "sid").has_value());
+  CHECK(FindCookie(spaced, "gsid").value() == "");
+  CHECK(FindCookie(spaced, "s").value() == "  v");
+  CHECK_FALSE(FindCookie("sid", "sid").has_value());
+  CHECK(FindCookie("sid=", "sid").value() == "");
+  CHECK(FindCookie("sid==1=2", "sid").value() == "=1=2");
+  // The first pair of the name wins.
+  CHECK(FindCookie("sid=1; sid=2", "sid").value() == "1");
 }
 
 TEST_CASE("HTML escaping covers the five characters that matter") {
