@@ -135,7 +135,7 @@ const char* ReasonPhrase(int status) {
 void Response::Reset() {
   status_ = 200;
   headers_.clear();
-  content_type_.clear();
+  content_type_ = std::string_view();
   body_.clear();
   close_ = false;
   has_csp_ = false;
@@ -169,7 +169,8 @@ Code Response::AddHeader(std::string_view name, std::string_view value) {
       break;
     case 12:
       if (NameIs(name, "content-type")) {
-        content_type_.assign(value);
+        content_type_storage_.assign(value);
+        content_type_ = content_type_storage_;
         return Code::kOk;
       }
       break;
@@ -210,7 +211,9 @@ Code Response::AddHeader(std::string_view name, std::string_view value) {
 }
 
 void Response::SetContentType(std::string_view type) {
-  if (IsFieldValue(type)) content_type_.assign(TrimWhitespace(type));
+  if (!IsFieldValue(type)) return;
+  content_type_storage_.assign(TrimWhitespace(type));
+  content_type_ = content_type_storage_;
 }
 
 void Response::SetNoStore() {
@@ -221,13 +224,13 @@ void Response::SetNoStore() {
 
 void Response::Text(int status, std::string_view body) {
   status_ = status;
-  content_type_.assign("text/plain; charset=utf-8");
+  SetStaticContentType("text/plain; charset=utf-8");
   body_.assign(body);
 }
 
 void Response::Html(int status, std::string_view body) {
   status_ = status;
-  content_type_.assign("text/html; charset=utf-8");
+  SetStaticContentType("text/html; charset=utf-8");
   body_.assign(body);
 }
 
@@ -242,7 +245,7 @@ void Response::Redirect(int status, std::string_view location) {
 
 void Response::Error(int status) {
   status_ = status;
-  content_type_.assign("text/plain; charset=utf-8");
+  SetStaticContentType("text/plain; charset=utf-8");
   body_.clear();
   char line[64];
   int n = std::snprintf(line, sizeof(line), "%d %s\n", status, ReasonPhrase(status));

@@ -98,6 +98,27 @@ bool PercentDecodePath(std::string_view path, std::string* out);
 // The standard reason phrase, "Unknown" for codes it does not know.
 const char* ReasonPhrase(int status);
 
+// A content type fixed when the program is compiled (a string literal or a
+// constexpr view of static storage). Its bytes are checked by the compiler
+// (consteval: a CR, LF or other control byte does not compile), so setting it
+// costs no scan and no copy: the Response keeps a view of it.
+class StaticContentType {
+ public:
+  consteval StaticContentType(std::string_view type) : type_(type) {
+    for (char c : type) {
+      auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u == 0x7f) throw "content type holds a control byte";
+    }
+    if (!type.empty() && (type.front() == ' ' || type.back() == ' '))
+      throw "content type has surrounding whitespace";
+  }
+  consteval StaticContentType(const char* type) : StaticContentType(std::string_view(type)) {}
+  std::string_view view() const { return type_; }
+
+ private:
+  std::string_view type_;
+};
+
 class Response {
  public:
   Response() = default;
@@ -117,7 +138,9 @@ class Response {
   // other headers may be added several times.
   [[nodiscard]] Code AddHeader(std::string_view name, std::string_view value);
   void SetContentType(std::string_view type);  // replaces an earlier one
-  void SetNoStore();                           // Cache-Control: no-store
+  // The same for a type known when compiling: no check or copy per reply.
+  void SetStaticContentType(StaticContentType type) { content_type_ = type.view(); }
+  void SetNoStore();  // Cache-Control: no-store
   // Asks the server to close the connection after this response.
   void SetClose() { close_ = true; }
 
@@ -152,7 +175,9 @@ class Response {
  private:
   int status_ = 200;
   std::string headers_;
-  std::string content_type_;
+  // Either a static type or a view of content_type_storage_.
+  std::string_view content_type_;
+  std::string content_type_storage_;
   std::string body_;
   bool close_ = false;
   bool has_csp_ = false;

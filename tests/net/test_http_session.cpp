@@ -627,5 +627,26 @@ TEST_CASE("AddHeader refuses every name the server writes itself, in any case") 
   CHECK(r.Validate());
 }
 
+TEST_CASE("a static content type is used as is; a later set or Reset replaces it") {
+  Response r;
+  r.SetStaticContentType("application/x-amf");
+  CHECK(r.content_type() == "application/x-amf");
+  std::string type = "  text/x; a=b ";
+  r.SetContentType(type);
+  type.assign(type.size(), 'z');  // the Response keeps its own copy
+  CHECK(r.content_type() == "text/x; a=b");
+  r.SetContentType("bad\r\ntype");
+  CHECK(r.content_type() == "text/x; a=b");
+  r.SetStaticContentType("image/png");
+  CHECK(r.content_type() == "image/png");
+  CHECK(r.AddHeader("Content-Type", "text/y") == Code::kOk);
+  CHECK(r.content_type() == "text/y");
+  CHECK(r.Validate());
+  r.Reset();
+  CHECK(r.content_type().empty());
+  r.Error(404);
+  CHECK(r.content_type() == "text/plain; charset=utf-8");
+}
+
 }  // namespace
 }  // namespace amfgate
