@@ -216,7 +216,7 @@ void Gateway::Handle(const Request& request, Response& response) {
   }
 
   response.SetStatus(200);
-  response.SetContentType(kAmfType);
+  response.SetStaticContentType(kAmfType);
   response.SetNoStore();
   add_cors();
   bool tls = request.is_tls;
