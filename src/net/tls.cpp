@@ -187,37 +187,6 @@ bool ReadPskModes(Reader ext, bool* psk_ke_only) {
   return true;
 }
 
-// True when `bytes` is a sequence of whole alert records (or nothing).
-bool OnlyAlerts(std::string_view bytes) {
-  while (!bytes.empty()) {
-    Reader header(bytes);
-    uint8_t type, major, minor;
-    uint16_t length;
-    if (!header.U8(&type) || !header.U8(&major) || !header.U8(&minor) || !header.U16(&length) ||
-        type != kRecordAlert || bytes.size() < kRecordHeader + length) {
-      return false;
-    }
-    bytes.remove_prefix(kRecordHeader + length);
-  }
-  return true;
-}
-
-// What the server's own first flight says about resumption. The ServerHello
-// is the first record mbedTLS writes after a ClientHello: in TLS 1.3 it
-// carries pre_shared_key exactly when a ticket was accepted, and in TLS 1.2
-// a resumed server follows it with ChangeCipherSpec and Finished in the same
-// flight (a full one sends its certificate and waits). A ticket that decrypts
-// is not yet a resumption: TLS 1.3 still drops it when its hash fits none of
-// the client's suites, or when its age or modes do not fit.
-enum class Flight { kUndecided, kFull, kResumed };
-
-constexpr uint8_t kRecordChangeCipherSpec = 20;
-constexpr uint8_t kServerHello = 2;
-// HelloRetryRequest is a ServerHello with this random (RFC 8446, 4.1.3).
-constexpr unsigned char kHelloRetryRandom[32] = {
-    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
-    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
-
 // Splits off the next record of `bytes`: its type and payload.
 bool NextRecord(std::string_view* bytes, uint8_t* type, std::string_view* payload) {
   Reader header(*bytes);
@@ -231,6 +200,32 @@ bool NextRecord(std::string_view* bytes, uint8_t* type, std::string_view* payloa
   bytes->remove_prefix(kRecordHeader + length);
   return true;
 }
+
+// True when `bytes` is a sequence of whole alert records (or nothing).
+bool OnlyAlerts(std::string_view bytes) {
+  uint8_t type;
+  std::string_view payload;
+  while (NextRecord(&bytes, &type, &payload)) {
+    if (type != kRecordAlert) return false;
+  }
+  return bytes.empty();
+}
+
+// What the server's own first flight says about resumption. The ServerHello
+// is the first record mbedTLS writes after a ClientHello: in TLS 1.3 it
+// carries pre_shared_key exactly when a ticket was accepted, and in TLS 1.2
+// a resumed server follows it with ChangeCipherSpec and Finished in the same
+// flight (a full one sends its certificate and waits). A ticket that decrypts
+// is not yet a resumption: TLS 1.3 still drops it when its age or modes do
+// not fit.
+enum class Flight { kUndecided, kFull, kResumed };
+
+constexpr uint8_t kRecordChangeCipherSpec = 20;
+constexpr uint8_t kServerHello = 2;
+// HelloRetryRequest is a ServerHello with this random (RFC 8446, 4.1.3).
+constexpr unsigned char kHelloRetryRandom[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C};
 
 // The TLS 1.3 verdict of a ServerHello's extensions: resumed when it holds
 // pre_shared_key; kUndecided when it is not a TLS 1.3 ServerHello.
