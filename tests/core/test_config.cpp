@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "../support/spec_directives.h"
 #include "core/config.h"
 
 namespace amfgate {
@@ -265,27 +266,7 @@ TEST_CASE("public_origin derives from the first listener") {
 
 TEST_CASE("the help text lists every directive") {
   std::string help = DirectiveHelp();
-  for (const char* name : {"listen",
-                           "admin_listen",
-                           "public_origin",
-                           "certificate",
-                           "certificate_key",
-                           "users_file",
-                           "docroot",
-                           "template_dir",
-                           "gateway_path",
-                           "alias_ttl",
-                           "alias_delivery",
-                           "session_idle",
-                           "session_lifetime",
-                           "max_sessions",
-                           "max_aliases",
-                           "max_pending_aliases",
-                           "gateway_password_login",
-                           "allow_origin",
-                           "max_body",
-                           "log_level",
-                           "access_log"}) {
+  for (const char* name : testing::kSpecDirectives) {
     CHECK_MESSAGE(help.find(std::string("  ") + name + " ") != std::string::npos, name);
   }
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string>
 
+#include "../support/spec_directives.h"
 #include "ops_support.h"
 
 namespace amfgate::ops {
@@ -23,27 +24,7 @@ TEST_CASE("--help lists usage and every directive of SPEC section 5") {
   RunResult r = RunBinary({"--help"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("usage: amfgate [-c FILE]") != std::string::npos);
-  for (const char* d : {"listen",
-                        "admin_listen",
-                        "public_origin",
-                        "certificate",
-                        "certificate_key",
-                        "users_file",
-                        "docroot",
-                        "template_dir",
-                        "gateway_path",
-                        "alias_ttl",
-                        "alias_delivery",
-                        "session_idle",
-                        "session_lifetime",
-                        "max_sessions",
-                        "max_aliases",
-                        "max_pending_aliases",
-                        "gateway_password_login",
-                        "allow_origin",
-                        "max_body",
-                        "log_level",
-                        "access_log"}) {
+  for (const char* d : testing::kSpecDirectives) {
     CHECK_MESSAGE(r.out.find(std::string("\n  ") + d + " ") != std::string::npos, std::string(d));
   }
 }
