@@ -1,19 +1,14 @@
 #include "amf/utf8.h"
 
 #include <cstdint>
-#include <cstring>
+
+#include "core/unaligned.h"
 
 namespace amfgate::amf {
 
 namespace {
 
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
-
-uint64_t Load8(const unsigned char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, 8);
-  return w;
-}
 
 // How many leading bytes are surely ASCII, 32 at a step: tokens and names
 // are ASCII throughout, and for them this is the whole check.

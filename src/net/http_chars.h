@@ -10,12 +10,13 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
 #include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+#include "core/unaligned.h"
 
 namespace amfgate {
 
@@ -54,12 +55,6 @@ namespace http_chars_internal {
 constexpr uint64_t kOnes = 0x0101010101010101ull;
 constexpr uint64_t kHighBits = 0x8080808080808080ull;
 
-inline uint64_t Load8(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  return w;
-}
-
 // Nonzero when some byte of `w` is below `n` (n <= 0x80). Exact as a whole:
 // a borrow can only mark bytes above one that really is below n.
 constexpr uint64_t AnyByteBelow(uint64_t w, uint8_t n) { return (w - kOnes * n) & ~w & kHighBits; }
@@ -77,12 +72,6 @@ constexpr uint64_t LowerAscii8(uint64_t w) {
   uint64_t above_z = h + kOnes * (0x80 - 'Z' - 1);
   uint64_t upper = at_least_a & ~above_z & ~w & kHighBits;
   return w | (upper >> 2);
-}
-
-inline uint64_t Load4(const char* p) {
-  uint32_t w;
-  std::memcpy(&w, p, sizeof w);
-  return w;
 }
 
 // The first control byte or DEL among the 8 bytes at `p`, whose word gave

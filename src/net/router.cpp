@@ -7,8 +7,6 @@
 namespace amfgate {
 
 size_t Router::StringHash::operator()(std::string_view s) const {
-  using http_chars_internal::Load4;
-  using http_chars_internal::Load8;
   constexpr uint64_t kMultiplier = 0x9e3779b97f4a7c15ull;
   const size_t n = s.size();
   uint64_t h = n;
