@@ -6,12 +6,14 @@
 
 namespace amfgate::bench {
 
-Connection::Connection(Driver* driver) : driver_(driver) {}
+Connection::Connection(Driver* driver, size_t index) : driver_(driver), index_(index) {}
 
 void Connection::Begin(User* user) {
   user_ = user;
   user_done_ = false;
   done_reported_ = false;
+  released_ = 0;
+  sent_ = 0;
   if (state_ == State::kClosed) {
     Connect();
   } else if (state_ == State::kOpen) {
@@ -22,6 +24,11 @@ void Connection::Begin(User* user) {
 void Connection::Shutdown() {
   shutting_down_ = true;
   if (state_ != State::kClosed && state_ != State::kClosing) Close(false);
+}
+
+void Connection::Release() {
+  ++released_;
+  Pump();
 }
 
 void Connection::Connect() {
@@ -205,11 +212,18 @@ void Connection::Pump() {
   if (state_ != State::kOpen || user_ == nullptr || user_done_) return;
   const size_t depth =
       user_->OneRequestPerConnection() ? 1 : static_cast<size_t>(driver_->pipeline());
+  const bool paced = driver_->paced();
   while (sent_at_.size() < depth && driver_->accepting()) {
     if (user_->OneRequestPerConnection() && !fresh_) break;
+    if (paced && sent_ == released_) break;
     Next next = user_->NextRequest(&requests_);
     if (next == Next::kSend) {
-      sent_at_.push_back(fresh_ ? connect_started_ns_ : uv_hrtime());
+      if (paced) {
+        sent_at_.push_back(driver_->DueNs(index_, sent_));
+      } else {
+        sent_at_.push_back(fresh_ ? connect_started_ns_ : uv_hrtime());
+      }
+      ++sent_;
       fresh_ = false;
       driver_->OnSent();
       continue;

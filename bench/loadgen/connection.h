@@ -5,7 +5,8 @@
 // flight, parses responses in order, times each from the moment its request
 // was queued (the first request on a fresh connection from the moment the
 // connect started, so the handshake scenario's latency includes TCP and TLS
-// set-up), and hands each response to the user to judge. When the user wants
+// set-up; in rate mode, from the moment it fell due, see schedule.h), and
+// hands each response to the user to judge. When the user wants
 // one request per connection, or the server says `Connection: close`, it
 // closes and, while the phase still accepts requests, connects again.
 //
@@ -30,7 +31,9 @@ class Driver;
 
 class Connection {
  public:
-  explicit Connection(Driver* driver);
+  // `index` is the connection's place among the driver's (its user's), which
+  // fixes its due times in rate mode.
+  Connection(Driver* driver, size_t index);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -38,6 +41,9 @@ class Connection {
   void Begin(User* user);
   // Closes the socket; no reconnect follows.
   void Shutdown();
+  // Rate mode: the connection's next request has fallen due; sends it now if
+  // fewer than the pipeline depth are in flight, else when one is answered.
+  void Release();
 
  private:
   enum class State { kClosed, kConnecting, kHandshaking, kOpen, kClosing };
@@ -62,6 +68,7 @@ class Connection {
   void Fail(const std::string& what);
 
   Driver* driver_;
+  size_t index_;
   User* user_ = nullptr;
   State state_ = State::kClosed;
   bool user_done_ = false;
@@ -72,6 +79,8 @@ class Connection {
   bool writing_now_ = false;
   bool fresh_ = true;  // no request sent on this connection yet
   uint64_t connect_started_ns_ = 0;
+  uint64_t released_ = 0;  // rate mode: requests of this phase that fell due
+  uint64_t sent_ = 0;      // requests of this phase sent
 
   uv_tcp_t tcp_;
   uv_connect_t connect_req_;
@@ -84,7 +93,7 @@ class Connection {
   size_t in_pos_ = 0;
   ResponseParser parser_;
   Response response_;
-  std::deque<uint64_t> sent_at_;  // queue time of each request in flight
+  std::deque<uint64_t> sent_at_;  // queue (rate mode: due) time of each request in flight
 };
 
 }  // namespace amfgate::bench

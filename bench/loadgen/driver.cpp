@@ -39,6 +39,8 @@ Status Driver::Init() {
   loop_open_ = true;
   uv_timer_init(&loop_, &tick_);
   tick_.data = this;
+  uv_idle_init(&loop_, &pace_);
+  pace_.data = this;
   read_buffer_ = std::make_unique<char[]>(kReadBufferSize);
   return Status::Ok();
 }
@@ -54,14 +56,22 @@ Status Driver::RunPhase(const PhaseOptions& options, const std::vector<User*>& u
   users_ = users.size();
   users_done_ = 0;
   in_flight_ = 0;
+  released_ = 0;
+  sent_ = 0;
+  backlog_samples_.clear();
   running_ = true;
   accepting_ = true;
   window_open_ = false;
   window_done_ = false;
   phase_started_ns_ = uv_hrtime();
   last_response_ns_ = phase_started_ns_;
+  if (paced()) {
+    schedule_ = RateSchedule(options.rate, users.size(), phase_started_ns_);
+    backlog_samples_.reserve(static_cast<size_t>(options.duration_s * 1000 / kTickMs) + 16);
+    uv_idle_start(&pace_, [](uv_idle_t* h) { static_cast<Driver*>(h->data)->Pace(); });
+  }
   while (connections_.size() < users.size())
-    connections_.push_back(std::make_unique<Connection>(this));
+    connections_.push_back(std::make_unique<Connection>(this, connections_.size()));
   for (User* user : users) user->BeginPhase(options.phase);
   if (options.timed && options.warmup_s <= 0) OpenWindow();
   uv_timer_start(
@@ -70,6 +80,7 @@ Status Driver::RunPhase(const PhaseOptions& options, const std::vector<User*>& u
   MaybeFinish();
   if (running_) uv_run(&loop_, UV_RUN_DEFAULT);
   uv_timer_stop(&tick_);
+  uv_idle_stop(&pace_);
   running_ = false;
   if (!error_.empty()) return Status::Error(Code::kIoError, error_);
   if (!options.timed) result->seconds = Seconds(uv_hrtime() - phase_started_ns_);
@@ -96,6 +107,24 @@ void Driver::CloseWindow() {
   }
   result_->client_cpu_s = SelfCpuSeconds() - client_cpu_start_;
   accepting_ = false;
+  if (paced()) {
+    result_->offered_rps = options_.rate;
+    result_->backlog = SummarizeBacklog(backlog_samples_);
+    result_->backlog_at_close = released_ - sent_;
+    const double achieved =
+        result_->seconds > 0 ? static_cast<double>(result_->requests) / result_->seconds : 0;
+    result_->saturated = Saturated(options_.rate, achieved, result_->backlog, users_);
+  }
+}
+
+void Driver::Pace() {
+  if (!accepting_) return;
+  const uint64_t now = uv_hrtime();
+  while (running_ && accepting_ && schedule_.DueNs(released_) <= now) {
+    const size_t c = schedule_.ConnectionOf(released_);
+    ++released_;
+    connections_[c]->Release();
+  }
 }
 
 void Driver::MaybeFinish() {
@@ -114,6 +143,7 @@ void Driver::OnTick() {
       Seconds(now - phase_started_ns_) >= options_.warmup_s) {
     OpenWindow();
   }
+  if (window_open_ && paced()) backlog_samples_.push_back(released_ - sent_);
   if (window_open_ && options_.duration_s > 0 && now > window_started_ns_ &&
       Seconds(now - window_started_ns_) >= options_.duration_s) {
     CloseWindow();
@@ -178,6 +208,7 @@ void Driver::Shutdown() {
   if (!loop_open_) return;
   for (auto& c : connections_) c->Shutdown();
   uv_close(reinterpret_cast<uv_handle_t*>(&tick_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&pace_), nullptr);
   uv_run(&loop_, UV_RUN_DEFAULT);
   connections_.clear();
   uv_loop_close(&loop_);

@@ -14,9 +14,21 @@
 // that exceeds its time limit, or a server that answers nothing for
 // kStallSeconds while requests are waiting, fails it too.
 //
-// Costs: per request, one histogram record and a clock read; reading and
-// writing go through one shared 64 KiB read buffer and per-connection
-// strings that keep their capacity.
+// Closed loop (the default), each connection sends its next request as soon
+// as it has fewer than `pipeline` in flight. Open loop (`rate` > 0, timed
+// phases only) requests are due on a fixed schedule (schedule.h) and sent
+// when due, or as soon as their connection has room; latency runs from the
+// due time. libuv's timers tick in whole milliseconds, far coarser than the
+// gaps between due times (17 us at 60,000/s), so in rate mode an active
+// uv_idle handle keeps the loop polling without blocking and releases due
+// requests on every iteration: the client busy-polls its core, which is
+// acceptable because the bench runs pinned to a core of its own. Each tick
+// samples the backlog of due-but-unsent requests, from which the report
+// tells a run that kept up from a saturated one.
+//
+// Costs: per request, one histogram record and a clock read (in rate mode,
+// a due-time computation more); reading and writing go through one shared
+// 64 KiB read buffer and per-connection strings that keep their capacity.
 #pragma once
 
 #include <sys/types.h>
@@ -30,6 +42,7 @@
 #include "core/status.h"
 #include "histogram.h"
 #include "proc_stat.h"
+#include "schedule.h"
 #include "tls_client.h"
 #include "user.h"
 
@@ -53,6 +66,7 @@ struct PhaseOptions {
   uint64_t max_ops = 0;   // timed: close the window after this many operations
   double limit_s = 600;   // fail a phase that runs longer than this
   int pipeline = 1;       // requests in flight per connection
+  double rate = 0;        // timed: open loop at this many requests/s in all (0: closed loop)
 };
 
 struct PhaseResult {
@@ -68,6 +82,11 @@ struct PhaseResult {
   uint64_t reconnects = 0;  // keep-alive connections the server closed and we reopened
   uint64_t full_handshakes = 0;
   uint64_t resumed_handshakes = 0;
+  // Rate mode only (offered_rps > 0).
+  double offered_rps = 0;
+  BacklogTrend backlog;
+  uint64_t backlog_at_close = 0;  // due but unsent when the window closed
+  bool saturated = false;         // see Saturated() in schedule.h
 };
 
 class Driver {
@@ -91,7 +110,13 @@ class Driver {
   uv_buf_t ReadBuffer();
   bool accepting() const { return running_ && accepting_; }
   int pipeline() const { return options_.pipeline; }
-  void OnSent() { ++in_flight_; }
+  void OnSent() {
+    ++in_flight_;
+    ++sent_;
+  }
+  bool paced() const { return options_.rate > 0; }
+  // Rate mode: when connection `connection`'s k-th request of the phase is due.
+  uint64_t DueNs(size_t connection, uint64_t k) const { return schedule_.DueNs(connection, k); }
   void OnResponse(int64_t latency_ns, int ops);
   void OnUserDone();
   void OnConnect(bool reconnect);
@@ -105,6 +130,9 @@ class Driver {
   void CloseWindow();
   void MaybeFinish();
   void OnTick();
+  // Rate mode, on every loop iteration: hands each request that has fallen
+  // due to its connection.
+  void Pace();
 
   Target target_;
   const TlsClientConfig* tls_;
@@ -113,6 +141,7 @@ class Driver {
   bool loop_open_ = false;
   sockaddr_storage address_{};
   uv_timer_t tick_;
+  uv_idle_t pace_;
   std::vector<std::unique_ptr<Connection>> connections_;
   std::unique_ptr<char[]> read_buffer_;
 
@@ -126,6 +155,10 @@ class Driver {
   size_t users_ = 0;
   size_t users_done_ = 0;
   uint64_t in_flight_ = 0;
+  RateSchedule schedule_;
+  uint64_t released_ = 0;  // rate mode: sequence number of the next request to fall due
+  uint64_t sent_ = 0;      // requests sent in this phase
+  std::vector<uint64_t> backlog_samples_;  // rate mode: released_ - sent_, per tick of the window
   uint64_t phase_started_ns_ = 0;
   uint64_t window_started_ns_ = 0;
   uint64_t last_response_ns_ = 0;

@@ -33,6 +33,8 @@ constexpr char kUsage[] =
     "  --pipeline K               requests in flight per connection (1)\n"
     "  --duration S               timed window in seconds (5)\n"
     "  --requests N               close the window after N operations instead\n"
+    "  --rate R                   get, whoami, echo: open loop, R requests/s in all, latency\n"
+    "                             from each request's due time (default: closed loop)\n"
     "  --warmup S                 untimed traffic before the window (0.5)\n"
     "  --limit S                  fail a phase that takes longer (600)\n"
     "  --server-pid PID           read the server's CPU time and RSS from /proc/PID\n"
@@ -63,6 +65,7 @@ struct Args {
   TlsOptions tls;
   std::string origin;
   bool origin_given = false;
+  bool rate_given = false;
   double ceiling_seconds = 1.0;
   std::string packet;  // `packet NAME`
 };
@@ -117,6 +120,21 @@ Status ParseGroups(const std::string& list, std::vector<uint16_t>* groups) {
     if (comma == std::string::npos) break;
     start = comma + 1;
   }
+  return Status::Ok();
+}
+
+// Rate mode paces keep-alive scenarios whose timed requests are all alike
+// over a timed window; the others are refused rather than half-supported.
+Status CheckRate(const Args& a) {
+  if (!a.rate_given) return Status::Ok();
+  if (!(a.timed.rate > 0))
+    return Status::Error(Code::kInvalidArgument, "--rate: give a rate above 0 requests/s");
+  if (a.scenario != "get" && a.scenario != "whoami" && a.scenario != "echo") {
+    return Status::Error(Code::kInvalidArgument, "--rate works with the get, whoami and echo "
+                                                 "scenarios only, not " + a.scenario);
+  }
+  if (a.timed.max_ops != 0 || a.timed.duration_s <= 0)
+    return Status::Error(Code::kInvalidArgument, "--rate needs a --duration window, not --requests");
   return Status::Ok();
 }
 
@@ -221,8 +239,13 @@ Status ParseArgs(int argc, char** argv, Args* a) {
       if (opt == "--expect-status") o.expect_status = static_cast<int>(n);
       if (opt == "--echo-bytes") o.echo_bytes = n;
       if (opt == "--max-pending") o.max_pending = static_cast<int>(n);
-    } else if (opt == "--duration" || opt == "--warmup" || opt == "--limit" || opt == "--seconds") {
+    } else if (opt == "--duration" || opt == "--warmup" || opt == "--limit" || opt == "--seconds" ||
+               opt == "--rate") {
       s = number(&d);
+      if (opt == "--rate") {
+        a->timed.rate = d;
+        a->rate_given = true;
+      }
       if (opt == "--duration") a->timed.duration_s = d;
       if (opt == "--warmup") a->timed.warmup_s = d;
       if (opt == "--limit") a->timed.limit_s = d;
@@ -238,7 +261,7 @@ Status ParseArgs(int argc, char** argv, Args* a) {
                          "--connections, --pipeline and --page-sessions must be >= 1");
   }
   if (a->timed.max_ops != 0 && a->timed.duration_s == 5) a->timed.duration_s = 0;
-  return Status::Ok();
+  return CheckRate(*a);
 }
 
 int Run(int argc, char** argv) {

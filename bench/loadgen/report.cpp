@@ -12,6 +12,26 @@ void Bench(const RunInfo& info, const char* figure, double value, const char* un
   std::printf("BENCH %s_%s %.*f %s\n", info.label.c_str(), figure, decimals, value, unit);
 }
 
+// Rate mode: offered against achieved, and the saturation warning.
+void PrintRate(const PhaseResult& r, double rps) {
+  std::printf(
+      "  rate       offered %.0f req/s, achieved %.0f req/s (%.1f%%); latency from due times; "
+      "backlog %llu early, %llu late, %llu at close\n",
+      r.offered_rps, rps, 100.0 * rps / r.offered_rps,
+      static_cast<unsigned long long>(r.backlog.early_max),
+      static_cast<unsigned long long>(r.backlog.late_min),
+      static_cast<unsigned long long>(r.backlog_at_close));
+  if (!r.saturated) return;
+  char warning[256];
+  std::snprintf(warning, sizeof warning,
+                "WARNING: saturated: %.0f req/s achieved of %.0f offered, backlog of due requests "
+                "%llu -> %llu; the latencies include queueing in front of the server",
+                rps, r.offered_rps, static_cast<unsigned long long>(r.backlog.early_max),
+                static_cast<unsigned long long>(r.backlog.late_min));
+  std::printf("  %s\n", warning);
+  std::fprintf(stderr, "amfgate-bench: %s\n", warning);
+}
+
 }  // namespace
 
 void PrintReport(const RunInfo& info, const PhaseResult& r) {
@@ -25,6 +45,7 @@ void PrintReport(const RunInfo& info, const PhaseResult& r) {
               rps);
   std::printf("  %-10s %12llu  %10.0f /s\n", info.op_unit, static_cast<unsigned long long>(r.ops),
               ops);
+  if (r.offered_rps > 0) PrintRate(r, rps);
   std::printf(
       "  latency    p50 %.0f us  p90 %.0f us  p99 %.0f us  p99.9 %.0f us  max %.0f us  (mean %.0f "
       "us)\n",
@@ -53,6 +74,7 @@ void PrintReport(const RunInfo& info, const PhaseResult& r) {
   Bench(info, "requests", static_cast<double>(r.requests), "count", 0);
   Bench(info, "errors", 0, "count", 0);
   Bench(info, "rps", rps, "req/s", 0);
+  if (r.offered_rps > 0) Bench(info, "offered_rps", r.offered_rps, "rps", 0);
   Bench(info, "ops_per_s", ops, "op/s", 0);
   Bench(info, "p50_us", Us(h.Percentile(50)), "us", 1);
   Bench(info, "p90_us", Us(h.Percentile(90)), "us", 1);

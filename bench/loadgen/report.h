@@ -6,7 +6,9 @@
 // with a server pid, the server's CPU time per request and per operation
 // (utime + stime over the window) and operations per server CPU-second; the
 // client's own CPU per request, so a reader can see which side was the
-// bottleneck. Names are `<label>_<figure>`.
+// bottleneck; in rate mode, the offered and achieved rates and, when the run
+// did not keep up, a warning that its latencies include queueing. Names are
+// `<label>_<figure>`.
 #pragma once
 
 #include <string>

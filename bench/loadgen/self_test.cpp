@@ -1,19 +1,27 @@
 #include "self_test.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "amf_reader.h"
 #include "amf_value.h"
 #include "amf_writer.h"
 #include "cookie_jar.h"
+#include "driver.h"
 #include "histogram.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "scenario.h"
+#include "schedule.h"
 
 namespace amfgate::bench {
 namespace {
@@ -185,6 +193,111 @@ void TestAmf() {
   Check(!Equal(*one, *other), "an integer is not a double");
 }
 
+void TestSchedule() {
+  const RateSchedule s(1000, 4, 5000);
+  Check(s.DueNs(0, 0) == 5000, "the first request is due at the start");
+  Check(s.DueNs(1, 2) == 5000 + 9000000, "connection 1's third request is due at (2*4+1)/R");
+  Check(s.ConnectionOf(9) == 1 && s.ConnectionOf(12) == 0, "sequence numbers go round-robin");
+  const RateSchedule fast(60000, 50, 0);
+  bool even = true;
+  for (uint64_t k = 0; k < 1000; ++k) {
+    const uint64_t gap = fast.DueNs(7, k + 1) - fast.DueNs(7, k);
+    even = even && gap >= 833333 && gap <= 833334;
+  }
+  Check(even, "a connection's requests are 1/(R/N) apart");
+  Check(fast.DueNs(3600000) == 60000000000, "no rounding drift after 3.6 million requests");
+
+  Check(SummarizeBacklog({}).early_max == 0 && SummarizeBacklog({}).late_min == 0,
+        "an empty backlog series");
+  const BacklogTrend growing = SummarizeBacklog({0, 3, 1, 2, 40, 90, 150, 220});
+  Check(growing.early_max == 3 && growing.late_min == 150, "backlog: first and last quarters");
+  Check(Saturated(60000, 60000, growing, 50), "a growing backlog is saturation");
+  const BacklogTrend stall = SummarizeBacklog({0, 2, 1, 600, 300, 4, 0, 1});
+  Check(!Saturated(60000, 59900, stall, 50), "a stall the run recovered from is not saturation");
+  Check(Saturated(60000, 58700, stall, 50), "an achieved rate 2.2% short is saturation");
+  Check(!Saturated(60000, 58900, stall, 50), "an achieved rate 1.8% short is not");
+}
+
+// A loopback server on a thread, blocking sockets, one connection: answers
+// each request `delay` after reading it. Returns its port (0 on failure).
+uint16_t StartSlowServer(std::chrono::milliseconds delay, std::thread* thread) {
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      listen(listener, 1) != 0 ||
+      getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (listener >= 0) close(listener);
+    return 0;
+  }
+  *thread = std::thread([listener, delay] {
+    const int fd = accept(listener, nullptr, nullptr);
+    close(listener);
+    if (fd < 0) return;
+    static constexpr char kAnswer[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+    std::string in;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = read(fd, buf, sizeof buf);
+      if (n <= 0) break;
+      in.append(buf, static_cast<size_t>(n));
+      for (size_t end; (end = in.find("\r\n\r\n")) != std::string::npos;) {
+        in.erase(0, end + 4);
+        std::this_thread::sleep_for(delay);
+        if (write(fd, kAnswer, sizeof kAnswer - 1) != static_cast<ssize_t>(sizeof kAnswer - 1))
+          break;
+      }
+    }
+    close(fd);
+  });
+  return ntohs(addr.sin_port);
+}
+
+// Rate mode for real against a server slower than the offered rate: one
+// connection offered 1,000 requests/s, each answer at least 25 ms after its
+// request. Request k is due at k ms but cannot leave before about 25k ms, so
+// timed from its due time its latency grows by ~24 ms per request; timed
+// from its sending it would stay at ~25 ms. A slow machine only makes the
+// latencies larger, so the lower bounds checked hold under any load.
+void TestPacedDriver() {
+  constexpr auto kDelay = std::chrono::milliseconds(25);
+  std::thread server;
+  const uint16_t port = StartSlowServer(kDelay, &server);
+  Check(port != 0, "the self-test's loopback server starts");
+  if (port == 0) return;
+  Target target;
+  target.port = port;
+  ScenarioOptions so;
+  so.name = "get";
+  so.connections = 1;
+  so.host_header = target.HostHeader();
+  PhaseOptions timed;
+  timed.duration_s = 0.25;
+  timed.rate = 1000;
+  std::unique_ptr<Scenario> scenario;
+  PhaseResult result;
+  Driver driver(target, nullptr, 0);
+  Status st = MakeScenario(so, timed, &scenario);
+  if (st.ok()) st = driver.Init();
+  for (size_t i = 0; st.ok() && i < scenario->phases().size(); ++i)
+    st = driver.RunPhase(scenario->phases()[i].options, scenario->phases()[i].users, &result);
+  driver.Shutdown();
+  server.join();
+  Check(st.ok(), "a paced run against a slow server completes");
+  if (!st.ok()) return;
+  const uint64_t n = result.latency.count();
+  const int64_t delay_ns = std::chrono::nanoseconds(kDelay).count();
+  Check(n >= 2 && result.requests == n, "every answer in the window is timed");
+  // The k-th answer (k from 0) comes at least (k+1)*25 ms after the start;
+  // it was due at k ms.
+  const int64_t floor_ns = static_cast<int64_t>(n - 1) * (delay_ns - 1000000) + delay_ns;
+  Check(result.latency.max() >= floor_ns * 127 / 128, "latency runs from the due time");
+  Check(result.offered_rps == 1000 && result.saturated, "a run short of its rate is saturated");
+  Check(result.backlog_at_close > 150, "the backlog of due requests is counted");
+}
+
 }  // namespace
 
 int RunSelfTest() {
@@ -194,6 +307,8 @@ int RunSelfTest() {
   TestCookies();
   TestPages();
   TestAmf();
+  TestSchedule();
+  TestPacedDriver();
   std::printf("self-test: %s\n", failures == 0 ? "all checks passed" : "FAILED");
   return failures == 0 ? 0 : 1;
 }

@@ -9,7 +9,9 @@
 // buffer split at every byte; malformed framing refused; the AMF request
 // packets round-tripped through the reader and truncated at every byte;
 // Set-Cookie attributes; the hidden-field and flashvars scans on pages shaped
-// like conf/templates.
+// like conf/templates; rate mode's due times and saturation test, and one
+// short paced run (about 0.3 s) against a deliberately slow loopback server,
+// where latency must run from due times.
 #pragma once
 
 namespace amfgate::bench {

@@ -71,26 +71,33 @@ int RunTlsCeiling(double seconds) {
     std::fprintf(stderr, "tls-ceiling: cannot make the client's key shares\n");
     return 1;
   }
-  const double sign = OpsPerCpuSecond(seconds, [&] { return signer.Sign(); });
-  const double p256 = OpsPerCpuSecond(seconds, [&] { return p256_exchange.Exchange(); });
-  const double x25519 = OpsPerCpuSecond(seconds, [&] { return x25519_exchange.Exchange(); });
-  if (sign <= 0 || p256 <= 0 || x25519 <= 0) {
+  // The ceiling itself times a signature and an exchange back to back, as
+  // one operation: timing them apart, a second apart, lets the VM's drift
+  // between the two skew their sum (bench/compare.sh runs this next to the
+  // server's own handshakes, on the same core, for the same reason).
+  const double ceiling =
+      OpsPerCpuSecond(seconds, [&] { return signer.Sign() && p256_exchange.Exchange(); });
+  const double sign = OpsPerCpuSecond(seconds / 2, [&] { return signer.Sign(); });
+  const double p256 = OpsPerCpuSecond(seconds / 2, [&] { return p256_exchange.Exchange(); });
+  const double x25519 = OpsPerCpuSecond(seconds / 2, [&] { return x25519_exchange.Exchange(); });
+  if (ceiling <= 0 || sign <= 0 || p256 <= 0 || x25519 <= 0) {
     std::fprintf(stderr, "tls-ceiling: an mbedTLS operation failed\n");
     return 1;
   }
-  const double ceiling = 1.0 / (1.0 / sign + 1.0 / p256);
   const double ceiling_x25519 = 1.0 / (1.0 / sign + 1.0 / x25519);
-  std::printf("mbedTLS %s public-key speed, one core, %.1f CPU-s per operation:\n",
-              MBEDTLS_VERSION_STRING, seconds);
+  std::printf("mbedTLS %s public-key speed, one core, %.1f CPU-s for the ceiling, %.1f per part:\n",
+              MBEDTLS_VERSION_STRING, seconds, seconds / 2);
+  std::printf("  full handshake ceiling  %8.0f /CPU-s   (sign + P-256 ECDHE, timed together)\n",
+              ceiling);
   std::printf("  ECDSA P-256 sign        %8.0f /CPU-s\n", sign);
   std::printf("  ECDHE P-256             %8.0f /CPU-s   (keygen + export + derive)\n", p256);
   std::printf("  ECDHE X25519            %8.0f /CPU-s\n", x25519);
-  std::printf("  full handshake ceiling  %8.0f /CPU-s   (sign + P-256 ECDHE)\n", ceiling);
-  std::printf("  full handshake ceiling  %8.0f /CPU-s   (sign + X25519 ECDHE)\n", ceiling_x25519);
+  std::printf("  full handshake ceiling  %8.0f /CPU-s   (sign + X25519 ECDHE, from the parts)\n",
+              ceiling_x25519);
+  std::printf("BENCH tls_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n", ceiling);
   std::printf("BENCH mbedtls_p256_sign_per_cpu_s %.0f op/cpu-s\n", sign);
   std::printf("BENCH mbedtls_p256_ecdhe_per_cpu_s %.0f op/cpu-s\n", p256);
   std::printf("BENCH mbedtls_x25519_ecdhe_per_cpu_s %.0f op/cpu-s\n", x25519);
-  std::printf("BENCH tls_handshake_ceiling_per_cpu_s %.0f hs/cpu-s\n", ceiling);
   std::printf("BENCH tls_handshake_ceiling_x25519_per_cpu_s %.0f hs/cpu-s\n", ceiling_x25519);
   return 0;
 }
