@@ -295,9 +295,10 @@ void Connection::Pump() {
       Fail(NetError::kWriteQueueFull);
       return;
     }
+    // The last response leaves with close_notify in one write (FinishThenClose).
+    if (session_.done()) break;
     Flush();
     if (state_ == State::kClosing) return;
-    if (session_.done()) break;
     // Go round again only if this round freed room that buffered input can
     // use: a pause whose writes all completed at once, or TLS records still
     // waiting to be decrypted into the session.
