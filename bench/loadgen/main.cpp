@@ -130,11 +130,12 @@ Status CheckRate(const Args& a) {
   if (!(a.timed.rate > 0))
     return Status::Error(Code::kInvalidArgument, "--rate: give a rate above 0 requests/s");
   if (a.scenario != "get" && a.scenario != "whoami" && a.scenario != "echo") {
-    return Status::Error(Code::kInvalidArgument, "--rate works with the get, whoami and echo "
-                                                 "scenarios only, not " + a.scenario);
+    return Status::Error(Code::kInvalidArgument,
+                         "--rate works with get, whoami and echo only, not " + a.scenario);
   }
   if (a.timed.max_ops != 0 || a.timed.duration_s <= 0)
-    return Status::Error(Code::kInvalidArgument, "--rate needs a --duration window, not --requests");
+    return Status::Error(Code::kInvalidArgument,
+                         "--rate needs a --duration window, not --requests");
   return Status::Ok();
 }
 

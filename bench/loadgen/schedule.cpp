@@ -11,7 +11,8 @@ RateSchedule::RateSchedule(double rate, size_t connections, uint64_t start_ns)
 uint64_t RateSchedule::DueNs(uint64_t sequence) const {
   // Each due time from the sequence number itself, not by adding a period
   // to the last one, so rounding never accumulates over a long run.
-  return start_ns_ + static_cast<uint64_t>(std::llround(static_cast<double>(sequence) * 1e9 / rate_));
+  return start_ns_ +
+         static_cast<uint64_t>(std::llround(static_cast<double>(sequence) * 1e9 / rate_));
 }
 
 BacklogTrend SummarizeBacklog(const std::vector<uint64_t>& samples) {

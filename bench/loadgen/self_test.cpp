@@ -1,6 +1,7 @@
 #include "self_test.h"
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -219,7 +220,8 @@ void TestSchedule() {
 }
 
 // A loopback server on a thread, blocking sockets, one connection: answers
-// each request `delay` after reading it. Returns its port (0 on failure).
+// each request `delay` after reading it; gives up if no client connects
+// within 5 s. Returns its port (0 on failure).
 uint16_t StartSlowServer(std::chrono::milliseconds delay, std::thread* thread) {
   const int listener = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -233,7 +235,10 @@ uint16_t StartSlowServer(std::chrono::milliseconds delay, std::thread* thread) {
     return 0;
   }
   *thread = std::thread([listener, delay] {
-    const int fd = accept(listener, nullptr, nullptr);
+    // A client that never comes (the driver failed first) must not hang
+    // the self-test.
+    pollfd p{listener, POLLIN, 0};
+    const int fd = poll(&p, 1, 5000) == 1 ? accept(listener, nullptr, nullptr) : -1;
     close(listener);
     if (fd < 0) return;
     static constexpr char kAnswer[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
