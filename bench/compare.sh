@@ -10,11 +10,12 @@
 # window. Every server this script starts is stopped by its pid, also when it
 # fails; any failed check of any response fails the whole run.
 #
-# Knobs (environment): BENCH_SECONDS (timed window, 3), BENCH_ROUNDS (3; the
+# Knobs (environment): BENCH_SECONDS (timed window, 3), BENCH_ROUNDS (5; the
 # table holds medians, ratios are taken within a round, then their median),
 # BENCH_CONNECTIONS (50; handshake runs use 4 connections and twice the
 # window, as the client's side of a handshake costs more than the server's), BENCH_MEMORY (1; 0 skips the 1,000,000-session
-# memory run), BENCH_PARTS (which parts to run, default all:
+# memory run), BENCH_RATE_SHARE (0.3: the fixed rate of the latency runs,
+# as a share of the slower server's closed-loop rate), BENCH_PARTS (which parts to run, default all:
 # "ceiling nginx redis amfgate memory profile"; profile needs perf), BENCH_PUBLISH (1: copy the results
 # to bench/results/; 0: leave them in build/bench-compare/ only).
 set -euo pipefail
@@ -23,15 +24,19 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 WORK=$BUILD/bench-compare
 SECS=${BENCH_SECONDS:-3}
-ROUNDS=${BENCH_ROUNDS:-3}
+ROUNDS=${BENCH_ROUNDS:-5}
 CONNS=${BENCH_CONNECTIONS:-50}
 MEMORY=${BENCH_MEMORY:-1}
 PARTS=" ${BENCH_PARTS:-ceiling nginx redis amfgate memory profile} "
 PUBLISH=${BENCH_PUBLISH:-1}
 SERVER_CPU=${BENCH_SERVER_CPU:-0}
 LOAD_CPU=${BENCH_LOAD_CPU:-1}
-ALIASES=${BENCH_ALIASES:-100000}
+# Enough aliases for the warm-up and a whole redeem window at the ~110,000
+# redemptions/s seen here: with 100,000, aliases ran out 0.35 s into the
+# window, whose CPU time /proc counts in 10 ms ticks.
+ALIASES=${BENCH_ALIASES:-450000}
 REDIS_KEYS=1000000
+RATE_SHARE=${BENCH_RATE_SHARE:-0.3}
 REDIS_REQUESTS=${BENCH_REDIS_REQUESTS:-$((SECS * 50000))}
 # The binaries are copied into the work directory first, so that a rebuild
 # of build/ during the run changes nothing (and profiles keep their symbols).
@@ -155,6 +160,15 @@ run_load() {
   grep -v '^BENCH' "$out" | sed 's/^/   /' >&2
   awk -v r="$round" -v l="$label" '$1 == "BENCH" { sub("^" l "_", "", $2); printf "%s\t%s\t%s\t%s\n", r, l, $2, $3 }' \
     "$out" >>"$RESULTS_TSV"
+}
+
+# fixed_rate ROUND LABEL1 LABEL2: RATE_SHARE of the lower of the two
+# closed-loop rates this round measured, in requests per second.
+fixed_rate() {
+  awk -F'\t' -v r="$1" -v a="$2" -v b="$3" -v share="$RATE_SHARE" '
+    $1 == r && $3 == "rps" && ($2 == a || $2 == b) { if (min == "" || $4 < min) min = $4 }
+    END { if (min == "") exit 1; printf "%d\n", min * share }' "$RESULTS_TSV" ||
+    die "no closed-loop rate for $2 and $3 in round $1"
 }
 
 # --- certificate: ECDSA P-256, self-signed, for nginx and amfgate alike
@@ -354,20 +368,40 @@ bench_round() {
   fi
   local ngx_plain=http://127.0.0.1:${NGINX_PLAIN:-0} ngx_tls=https://127.0.0.1:${NGINX_TLS:-0}
   # Keep-alive requests.
+  # Each amfgate run sits between two nginx runs (LABEL and LABEL_after):
+  # the VM's speed drifts within seconds, and the summary compares amfgate
+  # with the mean of the two.
   if part nginx; then run_load "$r" nginx_plain "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
-  if part amfgate; then run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${ka[@]}"; fi
+  if part amfgate; then
+    run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${ka[@]}"
+    if part nginx; then run_load "$r" nginx_plain_after "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+  fi
   if part nginx; then nginx_wrk "$r"; fi
   if part nginx; then run_load "$r" nginx_tls "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}"; fi
-  if part amfgate; then run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${ka[@]}"; fi
+  if part amfgate; then
+    run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${ka[@]}"
+    if part nginx; then run_load "$r" nginx_tls_after "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}"; fi
+  fi
+  # Latency at one fixed offered rate for both servers (open loop, timed
+  # from when each request was due), below both servers' capacity: above,
+  # the client and the server both run at 100% and p99 measures mostly the
+  # client's queueing and the VM's drift.
+  if part nginx && part amfgate; then
+    local rate
+    rate=$(fixed_rate "$r" nginx_plain amfgate_whoami_plain)
+    run_load "$r" nginx_plain_at_rate "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}" --rate "$rate"
+    run_load "$r" amfgate_whoami_plain_at_rate "$AMF_PID" whoami --url "$plain" "${ka[@]}" --rate "$rate"
+    rate=$(fixed_rate "$r" nginx_tls amfgate_whoami_tls)
+    run_load "$r" nginx_tls_at_rate "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}" --rate "$rate"
+    run_load "$r" amfgate_whoami_tls_at_rate "$AMF_PID" whoami --url "$tls" "${ka[@]}" --rate "$rate"
+  fi
   if part redis; then
     redis_run "$r" redis_getdel GETDEL 'tok:__rand_int__'
     sha=$(redis_redeem_script)
     redis_run "$r" redis_redeem EVALSHA "$sha" 2 'tok:__rand_int__' 'sess:__rand_int__'
   fi
   if part amfgate; then
-    # nginx again on both sides of the redemptions, which come long after
-    # the round's first nginx run: the VM's speed drifts within a round, and
-    # the summary compares redeem with the mean of these two.
+    # nginx again on both sides of the redemptions, as around whoami.
     if part nginx; then run_load "$r" nginx_plain_pre_redeem "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
     run_load "$r" amfgate_redeem_plain "$AMF_PID" redeem --url "$plain" "${ka[@]}" --aliases "$ALIASES"
     if part nginx; then run_load "$r" nginx_plain_post_redeem "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
@@ -531,9 +565,7 @@ bench_profiles() {
   local plain=http://127.0.0.1:$AMF_PLAIN tls=https://127.0.0.1:$AMF_TLS
   local common=(--origin "$AMF_ORIGIN" --max-pending "$MAX_PENDING" --connections "$CONNS")
   profile_run amfgate_whoami_plain 2 whoami --url "$plain" "${common[@]}"
-  # Three times the aliases of a measured round, so that the redeem phase
-  # outlasts the recording's start.
-  profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$((ALIASES * 3))"
+  profile_run amfgate_redeem_plain 2 redeem --url "$plain" "${common[@]}" --aliases "$ALIASES"
   profile_run amfgate_hs_full 0 handshake --url "$tls" --path /crossdomain.xml --connections 4
   profile_run amfgate_hs_resumed 1 handshake --resume --url "$tls" --path /crossdomain.xml --connections 4
   profile_run amfgate_hs_resumed_psk 1 handshake --resume --tls13-kex psk --url "$tls" --path /crossdomain.xml \
@@ -561,15 +593,22 @@ summarize() {
         if ((r, l1, f1) in v && (r, l2, f2) in v && v[r, l2, f2] > 0) a[++n] = v[r, l1, f1] / v[r, l2, f2]
       return n ? median(a, n) : ""
     }
+    # The nginx runs on both sides of an amfgate run, as one: each figure the
+    # mean of the two, per round (both must be there).
+    function around(before, after, label,   k, key) {
+      for (k in v) {
+        split(k, key, SUBSEP)
+        if (key[2] == before && (key[1], after, key[3]) in v)
+          v[key[1], label, key[3]] = (v[k] + v[key[1], after, key[3]]) / 2
+      }
+    }
     function bench(name, value, unit) { if (value != "") printf "BENCH %s %s %s\n", name, value, unit }
     { v[$1, $2, $3] = $4 }
     END {
-      for (k in v) {
-        split(k, key, SUBSEP)
-        if (key[2] == "nginx_plain_pre_redeem" && (key[1], "nginx_plain_post_redeem", key[3]) in v)
-          v[key[1], "nginx_plain_around_redeem", key[3]] = (v[k] + v[key[1], "nginx_plain_post_redeem", key[3]]) / 2
-      }
-      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed nginx_hs_resumed_tls12 amfgate_hs_full amfgate_hs_resumed amfgate_hs_resumed_psk amfgate_hs_resumed_tls12", rows, " ")
+      around("nginx_plain", "nginx_plain_after", "nginx_plain_around_whoami")
+      around("nginx_tls", "nginx_tls_after", "nginx_tls_around_whoami")
+      around("nginx_plain_pre_redeem", "nginx_plain_post_redeem", "nginx_plain_around_redeem")
+      split("nginx_plain nginx_plain_wrk nginx_tls redis_getdel redis_redeem amfgate_whoami_plain amfgate_whoami_tls nginx_plain_at_rate amfgate_whoami_plain_at_rate nginx_tls_at_rate amfgate_whoami_tls_at_rate amfgate_echo_plain amfgate_redeem_plain amfgate_handoff_plain nginx_hs_full nginx_hs_resumed nginx_hs_resumed_tls12 amfgate_hs_full amfgate_hs_resumed amfgate_hs_resumed_psk amfgate_hs_resumed_tls12", rows, " ")
       what["nginx_plain"] = "nginx return 200, keep-alive"
       what["nginx_plain_wrk"] = "  same, driven by wrk"
       what["nginx_tls"] = "nginx return 200, TLS keep-alive"
@@ -577,6 +616,10 @@ summarize() {
       what["redis_redeem"] = "redis GETDEL+SET EX script"
       what["amfgate_whoami_plain"] = "amfgate auth.whoami"
       what["amfgate_whoami_tls"] = "amfgate auth.whoami, TLS"
+      what["nginx_plain_at_rate"] = "nginx return 200, fixed rate"
+      what["amfgate_whoami_plain_at_rate"] = "amfgate auth.whoami, fixed rate"
+      what["nginx_tls_at_rate"] = "nginx return 200, TLS, fixed rate"
+      what["amfgate_whoami_tls_at_rate"] = "amfgate auth.whoami, TLS, fixed rate"
       what["amfgate_echo_plain"] = "amfgate echo.echo 1 KiB AMF3"
       what["amfgate_redeem_plain"] = "amfgate loginByAlias (redeem)"
       what["amfgate_handoff_plain"] = "amfgate handoff (mint+redeem+whoami)"
@@ -597,15 +640,19 @@ summarize() {
         p999 = med(l, "p999_us")
         printf "| %-38s | %9.0f | %8.0f | %8.0f | %9s | %14.2f | %13.0f |\n", what[l], ops, med(l, "p50_us"), med(l, "p99_us"), p999 == "" ? "-" : sprintf("%.0f", p999), cpu, med(l, "ops_per_server_cpu_s") > table
         if (l ~ /_hs_/) printf "%s\t\"%s\"\t%.0f\n", l, what[l], med(l, "ops_per_server_cpu_s") > hsdat
-        else printf "%s\t\"%s\"\t%.3f\n", l, what[l], cpu > dat
+        else if (l !~ /_at_rate$/) printf "%s\t\"%s\"\t%.3f\n", l, what[l], cpu > dat
         bench(l "_cpu_us_per_op", sprintf("%.3f", cpu), "us")
         bench(l "_ops_per_s", sprintf("%.0f", ops), "op/s")
         bench(l "_p99_us", sprintf("%.1f", med(l, "p99_us")), "us")
       }
-      r = ratio("amfgate_whoami_plain", "server_cpu_us_per_op", "nginx_plain", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
-      r = ratio("amfgate_whoami_tls", "server_cpu_us_per_op", "nginx_tls", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
-      r = ratio("amfgate_whoami_plain", "p99_us", "nginx_plain", "p99_us"); bench("ratio_whoami_p99_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
-      r = ratio("amfgate_whoami_tls", "p99_us", "nginx_tls", "p99_us"); bench("ratio_whoami_p99_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_plain", "server_cpu_us_per_op", "nginx_plain_around_whoami", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_tls", "server_cpu_us_per_op", "nginx_tls_around_whoami", "server_cpu_us_per_op"); bench("ratio_whoami_cpu_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_plain", "p99_us", "nginx_plain_around_whoami", "p99_us"); bench("ratio_whoami_p99_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_tls", "p99_us", "nginx_tls_around_whoami", "p99_us"); bench("ratio_whoami_p99_vs_nginx_tls", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_plain_at_rate", "p99_us", "nginx_plain_at_rate", "p99_us"); bench("ratio_whoami_p99_vs_nginx_plain_at_rate", r == "" ? "" : sprintf("%.3f", r), "x")
+      r = ratio("amfgate_whoami_tls_at_rate", "p99_us", "nginx_tls_at_rate", "p99_us"); bench("ratio_whoami_p99_vs_nginx_tls_at_rate", r == "" ? "" : sprintf("%.3f", r), "x")
+      bench("latency_fixed_rate_plain_rps", med("nginx_plain_at_rate", "offered_rps"), "rps")
+      bench("latency_fixed_rate_tls_rps", med("nginx_tls_at_rate", "offered_rps"), "rps")
       r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "nginx_plain_around_redeem", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_nginx_plain", r == "" ? "" : sprintf("%.3f", r), "x")
       r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "redis_redeem", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_redis_redeem", r == "" ? "" : sprintf("%.3f", r), "x")
       r = ratio("amfgate_redeem_plain", "server_cpu_us_per_op", "redis_getdel", "server_cpu_us_per_op"); bench("ratio_redeem_cpu_vs_redis_getdel", r == "" ? "" : sprintf("%.3f", r), "x")
