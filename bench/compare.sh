@@ -449,9 +449,9 @@ bench_round() {
 # the handshakes differed by 20-35% within one round. Run side by side, the
 # ceiling and the server share the core's every slow and fast moment, and
 # each figure is per CPU-second of its own process, so sharing the core
-# changes neither. The ceiling takes about 2.5 x CEILING_SECONDS of CPU: at
-# roughly half the core, it ends inside the handshake window.
-CEILING_SECONDS=$(awk -v s="$SECS" 'BEGIN { printf "%.2f", s / 3.5 }')
+# changes neither. The ceiling proper takes CEILING_SECONDS of CPU: at the
+# 55-65% of the core the server leaves it, most of the handshake window.
+CEILING_SECONDS=$(awk -v s="$SECS" 'BEGIN { printf "%.2f", s * 0.8 }')
 start_ceiling() {
   local r=$1 delay=$2
   log "round $r: mbedTLS public-key speed (the handshake ceiling), beside the full handshakes"

@@ -8,7 +8,7 @@
 // ceiling times the two together, one after the other as one operation, for
 // `seconds` of CPU, the signature through the pk layer and the key exchange
 // through PSA (the paths mbedTLS 3.6's TLS code takes); then each part alone
-// for half that, and X25519's exchange, for the figures beside it. Prints
+// for a quarter of that, and X25519's exchange, for the figures beside it. Prints
 // `BENCH` lines for each.
 #pragma once
 
