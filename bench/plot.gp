@@ -10,7 +10,7 @@ if (!exists("have_mem")) have_mem = 1
 panels = have_cpu + have_hs + have_mem
 if (panels == 0) exit
 
-set terminal pngcairo size 500 * panels + 100, 560 font "DejaVu Sans,10"
+set terminal pngcairo size 500 * panels + 100, 560 font "DejaVu Sans,10" noenhanced
 set output dir."/bench.png"
 set datafile separator "\t"
 set style fill solid 0.8 border -1
