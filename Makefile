@@ -92,10 +92,14 @@ $(BUILD)/tests/$(1)-tests: $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard tests/$(
 endef
 $(foreach t,$(TEST_MODULES),$(eval $(call test_bin,$(t))))
 
-# Runs every test binary; integration tests find the server through AMFGATE_BIN.
-test-run: $(TEST_BINS) $(BUILD)/amfgate $(BUILD)/examples/embed
+# Runs every test binary (integration tests find the server through
+# AMFGATE_BIN), then the load generator's own checks: the bench suite is
+# part of the product, and its parsers, histogram and rate schedule get the
+# sanitizers too.
+test-run: $(TEST_BINS) $(BUILD)/amfgate $(BUILD)/examples/embed $(BUILD)/amfgate-bench
 	@AMFGATE_BIN=$(abspath $(BUILD)/amfgate) AMFGATE_BUILD=$(abspath $(BUILD)) \
 	  bash tests/support/run_tests.sh $(TEST_BINS)
+	@$(BUILD)/amfgate-bench self-test
 
 test:
 	@$(MAKE) --no-print-directory test-run
