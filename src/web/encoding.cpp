@@ -156,6 +156,9 @@ const std::string* FindField(const std::vector<std::pair<std::string, std::strin
 }
 
 std::optional<std::string_view> FindCookie(std::string_view header, std::string_view name) {
+  // A pair's name ends at its first '=', so a name holding one names no
+  // cookie (without this, "a=b" would match the pair "a=b=c").
+  if (name.find('=') != std::string_view::npos) return std::nullopt;
   while (!header.empty()) {
     size_t semi = header.find(';');
     std::string_view item = header.substr(0, semi);

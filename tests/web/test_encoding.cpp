@@ -66,6 +66,11 @@ TEST_CASE("cookies are found by exact name") {
   CHECK(FindCookie("sid==1=2", "sid").value() == "=1=2");
   // The first pair of the name wins.
   CHECK(FindCookie("sid=1; sid=2", "sid").value() == "1");
+  // A pair's name ends at its first '=': no name holding one is ever found
+  // (fuzz_cookie, crash-2abedbb4: "t=m\x06" matched the pair "t=m\x06=...").
+  CHECK_FALSE(FindCookie("a=b=c", "a=b").has_value());
+  CHECK_FALSE(FindCookie("x=1; =v", "=").has_value());
+  CHECK(FindCookie("a=b=c", "a").value() == "b=c");
 }
 
 TEST_CASE("HTML escaping covers the five characters that matter") {
