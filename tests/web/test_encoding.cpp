@@ -69,7 +69,7 @@ TEST_CASE("cookies are found by exact name") {
   // A pair's name ends at its first '=': no name holding one is ever found
   // (fuzz_cookie, crash-2abedbb4: "t=m\x06" matched the pair "t=m\x06=...").
   CHECK_FALSE(FindCookie("a=b=c", "a=b").has_value());
-  CHECK_FALSE(FindCookie("x=1; =v", "=").has_value());
+  CHECK_FALSE(FindCookie("x=1; ==v", "=").has_value());
   CHECK(FindCookie("a=b=c", "a").value() == "b=c");
 }
 
