@@ -164,8 +164,8 @@ std::optional<std::string_view> FindCookie(std::string_view header, std::string_
     std::string_view item = header.substr(0, semi);
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    // A name is a token, so holds no '=': the pair's name is `name` exactly
-    // when `name=` starts it. Only the value of that pair is trimmed.
+    // With no '=' in `name`, the pair's name is `name` exactly when `name=`
+    // starts it. Only the value of that pair is trimmed.
     if (item.size() <= name.size() || item[name.size()] != '=' || !item.starts_with(name)) continue;
     item.remove_prefix(name.size() + 1);
     while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
