@@ -162,6 +162,15 @@ run_load() {
     "$out" >>"$RESULTS_TSV"
 }
 
+# nginx_get ROUND LABEL URL [ARGS...]: nginx `return 200` on keep-alive
+# connections, when the nginx part runs.
+nginx_get() {
+  part nginx || return 0
+  local r=$1 label=$2 url=$3
+  shift 3
+  run_load "$r" "$label" "$NGINX_WORKER" get --url "$url" --connections "$CONNS" --duration "$SECS" "$@"
+}
+
 # fixed_rate ROUND LABEL1 LABEL2: RATE_SHARE of the lower of the two
 # closed-loop rates this round measured, in requests per second.
 fixed_rate() {
@@ -371,16 +380,16 @@ bench_round() {
   # Each amfgate run sits between two nginx runs (LABEL and LABEL_after):
   # the VM's speed drifts within seconds, and the summary compares amfgate
   # with the mean of the two.
-  if part nginx; then run_load "$r" nginx_plain "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+  nginx_get "$r" nginx_plain "$ngx_plain"
   if part amfgate; then
     run_load "$r" amfgate_whoami_plain "$AMF_PID" whoami --url "$plain" "${ka[@]}"
-    if part nginx; then run_load "$r" nginx_plain_after "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+    nginx_get "$r" nginx_plain_after "$ngx_plain"
   fi
   if part nginx; then nginx_wrk "$r"; fi
-  if part nginx; then run_load "$r" nginx_tls "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}"; fi
+  nginx_get "$r" nginx_tls "$ngx_tls"
   if part amfgate; then
     run_load "$r" amfgate_whoami_tls "$AMF_PID" whoami --url "$tls" "${ka[@]}"
-    if part nginx; then run_load "$r" nginx_tls_after "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}"; fi
+    nginx_get "$r" nginx_tls_after "$ngx_tls"
   fi
   # Latency at one fixed offered rate for both servers (open loop, timed
   # from when each request was due), below both servers' capacity: above,
@@ -389,10 +398,10 @@ bench_round() {
   if part nginx && part amfgate; then
     local rate
     rate=$(fixed_rate "$r" nginx_plain amfgate_whoami_plain)
-    run_load "$r" nginx_plain_at_rate "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}" --rate "$rate"
+    nginx_get "$r" nginx_plain_at_rate "$ngx_plain" --rate "$rate"
     run_load "$r" amfgate_whoami_plain_at_rate "$AMF_PID" whoami --url "$plain" "${ka[@]}" --rate "$rate"
     rate=$(fixed_rate "$r" nginx_tls amfgate_whoami_tls)
-    run_load "$r" nginx_tls_at_rate "$NGINX_WORKER" get --url "$ngx_tls" "${ka[@]:0:4}" --rate "$rate"
+    nginx_get "$r" nginx_tls_at_rate "$ngx_tls" --rate "$rate"
     run_load "$r" amfgate_whoami_tls_at_rate "$AMF_PID" whoami --url "$tls" "${ka[@]}" --rate "$rate"
   fi
   if part redis; then
@@ -402,9 +411,9 @@ bench_round() {
   fi
   if part amfgate; then
     # nginx again on both sides of the redemptions, as around whoami.
-    if part nginx; then run_load "$r" nginx_plain_pre_redeem "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+    nginx_get "$r" nginx_plain_pre_redeem "$ngx_plain"
     run_load "$r" amfgate_redeem_plain "$AMF_PID" redeem --url "$plain" "${ka[@]}" --aliases "$ALIASES"
-    if part nginx; then run_load "$r" nginx_plain_post_redeem "$NGINX_WORKER" get --url "$ngx_plain" "${ka[@]:0:4}"; fi
+    nginx_get "$r" nginx_plain_post_redeem "$ngx_plain"
     run_load "$r" amfgate_echo_plain "$AMF_PID" echo --url "$plain" "${ka[@]}"
     run_load "$r" amfgate_handoff_plain "$AMF_PID" handoff --url "$plain" "${ka[@]}"
   fi
@@ -474,12 +483,14 @@ finish_ceiling() {
 # start_spinner: an idle-priority busy loop on the server's core, for the
 # handshake runs. A handshake server is idle most of the time here (the
 # client's side of a handshake costs more than the server's), and on this VM
-# a core that goes idle costs the next wake-up its caches: amfgate's full
-# handshake measured 2,630 us of CPU alone and 1,860 us beside the ceiling,
-# which keeps the core busy. The spinner (SCHED_IDLE: it runs only when
-# nothing else wants the core) puts every handshake run, nginx's included,
-# in the conditions of the one compared with the ceiling, and of a server
-# with other work to do. It stops itself after 10 minutes at the latest.
+# a core that goes idle costs the next wake-up its caches: runs interleaved
+# three times measured (medians) a full handshake at 2,450 us of CPU with
+# the core idle between handshakes and 2,341 us with it busy, a resumed one
+# at 2,010 and 1,761 us. The ceiling keeps the core busy beside amfgate's
+# full handshakes; the spinner (SCHED_IDLE: it runs only when nothing else
+# wants the core) puts every other handshake run, nginx's included, in the
+# same conditions, those of a server with other work to do. It stops itself
+# after 10 minutes at the latest.
 start_spinner() {
   chrt --idle 0 taskset -c "$SERVER_CPU" timeout 600 sh -c 'while :; do :; done' &
   SPINNER_PID=$!
